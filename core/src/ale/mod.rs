@@ -1,0 +1,1 @@
+//! ALE semantics on top of [`crate::atari`]. STUB: being written.

@@ -1,0 +1,1 @@
+//! The NTSC palette. STUB: being written.

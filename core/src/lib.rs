@@ -1,0 +1,8 @@
+//! qarcade's core library, shared by the command line and the web page.
+//!
+//! - [`atari`]: the Atari 2600 itself (CPU, TIA, RIOT, cartridges). It knows nothing of RL.
+//! - [`ale`]: the Arcade Learning Environment's semantics on top of the machine: games'
+//!   rewards, terminals and action sets, ALE's reset sequence, paddles, sticky actions.
+
+pub mod ale;
+pub mod atari;
