@@ -17,8 +17,11 @@ pub struct Bus {
     pub tia: Tia,
     pub riot: Riot,
     pub cart: Cart,
-    /// CPU cycles since power-on (Stella's `System::cycles`, never reset here: 64 bits suffice).
-    pub cycles: u64,
+    /// CPU cycles, as Stella's `System::cycles`: a wrapping u32 that restarts at 0 at the start
+    /// of every frame ([`Bus::reset_cycles`]). The chips keep cycle stamps relative to it and
+    /// shift them on that restart, with Stella's wrapping u32 arithmetic, because ALE's
+    /// behaviour (paddle pots, timer) depends on exactly that arithmetic.
+    pub cycles: u32,
     /// The last byte read or written (Stella's `myDataBusState`).
     pub data_bus: u8,
     /// Whether the CPU's previous access was a read: the TIA only halts the CPU on a WSYNC
@@ -42,9 +45,16 @@ impl Bus {
         }
     }
 
+    /// Stella's `System::resetCycles`: tell the chips, then restart the counter at 0.
+    pub fn reset_cycles(&mut self) {
+        self.riot.cycles_reset(self.cycles);
+        self.tia.cycles_reset(self.cycles);
+        self.cycles = 0;
+    }
+
     /// Stella's `System::reset`: the cycle counter restarts and every chip resets.
     pub fn reset(&mut self) {
-        self.cycles = 0;
+        self.reset_cycles();
         self.cart.reset();
         self.riot.reset(&mut self.rng);
         self.tia.reset();
@@ -76,7 +86,7 @@ impl Memory for Bus {
             let stall = self
                 .tia
                 .write(addr, value, self.cycles, self.last_access_was_read);
-            self.cycles += stall as u64;
+            self.cycles = self.cycles.wrapping_add(stall);
         } else {
             self.riot.write(addr, value, self.cycles);
         }
@@ -86,6 +96,6 @@ impl Memory for Bus {
 
     #[inline]
     fn add_cycles(&mut self, n: u32) {
-        self.cycles += n as u64;
+        self.cycles = self.cycles.wrapping_add(n);
     }
 }

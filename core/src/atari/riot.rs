@@ -19,10 +19,14 @@ impl Riot {
     pub fn reset(&mut self, _rng: &mut SystemRng) {
         todo!()
     }
-    pub fn read(&mut self, _addr: u16, _cycles: u64) -> u8 {
+    pub fn read(&mut self, _addr: u16, _cycles: u32) -> u8 {
         todo!()
     }
-    pub fn write(&mut self, _addr: u16, _value: u8, _cycles: u64) {
+    pub fn write(&mut self, _addr: u16, _value: u8, _cycles: u32) {
+        todo!()
+    }
+    /// Stella's `systemCyclesReset`: the bus counter is about to restart from 0 after `cycles`.
+    pub fn cycles_reset(&mut self, _cycles: u32) {
         todo!()
     }
 }

@@ -15,7 +15,7 @@ impl Tia {
     pub fn reset(&mut self) {
         todo!()
     }
-    pub fn read(&mut self, _addr: u16, _cycles: u64, _data_bus: u8) -> u8 {
+    pub fn read(&mut self, _addr: u16, _cycles: u32, _data_bus: u8) -> u8 {
         todo!()
     }
     /// Returns the CPU cycles to stall (WSYNC).
@@ -23,9 +23,13 @@ impl Tia {
         &mut self,
         _addr: u16,
         _value: u8,
-        _cycles: u64,
+        _cycles: u32,
         _last_access_was_read: bool,
     ) -> u32 {
+        todo!()
+    }
+    /// Stella's `systemCyclesReset`: the bus counter is about to restart from 0 after `cycles`.
+    pub fn cycles_reset(&mut self, _cycles: u32) {
         todo!()
     }
 }
