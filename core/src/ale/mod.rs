@@ -1,1 +1,3 @@
-//! ALE semantics on top of [`crate::atari`]. STUB: being written.
+//! ALE semantics on top of [`crate::atari`]. (being written)
+
+pub mod roms;
