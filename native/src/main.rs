@@ -1,1 +1,118 @@
-fn main() {}
+//! `qarcade`: the command line. Each subcommand lives in its own module; this file only
+//! parses arguments and dispatches.
+
+mod bench;
+mod rom;
+mod trace;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use qarcade_core::ale::{Ale, AleConfig};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "qarcade", version, about = "Deep Q-learning for the Atari 2600, in pure Rust")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Manage the ROM cache (ROMs come from the ale-py wheel on PyPI, never bundled).
+    Rom {
+        #[command(subcommand)]
+        command: RomCommand,
+    },
+    /// Print a frame-by-frame trace (RAM, RGB SHA-1) of an actions file, for ALE parity.
+    Trace {
+        /// A ROM file, or a game name found in the ROM cache (e.g. `pong`).
+        #[arg(long)]
+        rom: String,
+        /// One ALE action id (0–17) per line, or `reset`.
+        #[arg(long)]
+        actions: PathBuf,
+        #[arg(long)]
+        mode: Option<u8>,
+        #[arg(long, default_value_t = 0)]
+        difficulty: u8,
+        /// Run a ROM of unknown MD5 as a plain cartridge (no rewards).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Benchmarks, each against a peer measured in the same run.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RomCommand {
+    /// Download the ale-py wheel with pip and extract the supported ROMs into the cache.
+    Fetch,
+    /// Add a ROM file you have to the cache (identified by MD5).
+    Import {
+        file: PathBuf,
+        /// Import a ROM of unknown MD5 anyway.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show the supported ROMs and which are in the cache.
+    List,
+    /// Print the cached path of a supported ROM (fetching the ROMs if needed).
+    Path { name: String },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Raw emulation speed on Pong (one thread), and ale-py's when it is importable.
+    Emulator {
+        /// Frames to emulate per measurement.
+        #[arg(long, default_value_t = 20_000)]
+        frames: u32,
+    },
+}
+
+fn main() {
+    if let Err(e) = run(Cli::parse()) {
+        // One line: the error and its causes.
+        let msg = format!("{e:#}");
+        eprintln!("error: {}", msg.replace('\n', " "));
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Rom { command } => match command {
+            RomCommand::Fetch => {
+                let dir = rom::cache_dir();
+                for p in rom::fetch(&dir)? {
+                    println!("{}", p.display());
+                }
+            }
+            RomCommand::Import { file, force } => {
+                let p = rom::import(&file, &rom::cache_dir(), force)?;
+                println!("{}", p.display());
+            }
+            RomCommand::List => rom::print_list(&rom::cache_dir()),
+            RomCommand::Path { name } => {
+                rom::resolve(&name, true)?;
+                let info = qarcade_core::ale::roms::by_name(&name).context("not a supported game")?;
+                println!("{}", rom::cache_dir().join(info.file).display());
+            }
+        },
+        Command::Trace { rom: name, actions, mode, difficulty, force } => {
+            let steps = trace::read_actions(&actions)?;
+            let (image, _) = rom::resolve(&name, true)?;
+            let config = AleConfig { mode, difficulty, ..AleConfig::default() };
+            let mut ale = Ale::new(&image, &config, force).with_context(|| format!("cannot load {name}"))?;
+            trace::trace(&mut ale, &steps, std::io::stdout().lock())?;
+        }
+        Command::Bench { what } => match what {
+            BenchCommand::Emulator { frames } => bench::emulator(frames)?,
+        },
+    }
+    Ok(())
+}

@@ -3,7 +3,14 @@
 #[derive(Clone, Debug)]
 pub struct Cart {}
 
+#[derive(Debug, thiserror::Error)]
+#[error("bad cartridge")]
+pub struct CartError;
+
 impl Cart {
+    pub fn from_image(_image: &[u8]) -> Result<Cart, CartError> {
+        todo!()
+    }
     pub fn reset(&mut self) {
         todo!()
     }
