@@ -1,0 +1,113 @@
+//! Bad input to the command line gets one clear line on stderr and a failing exit code,
+//! never a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn qarcade(args: &[&str], roms: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qarcade"))
+        .args(args)
+        .env("QARCADE_ROMS", roms)
+        // No pip download from a test: fetching is tested where the network is expected.
+        .env("QARCADE_PYTHON", "/nonexistent/python")
+        .output()
+        .expect("run qarcade")
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("qarcade-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Asserts a failure with exactly one line on stderr containing `needle`, and no panic.
+fn assert_one_line_error(out: &Output, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "expected failure, got success; stderr: {err}");
+    assert!(!err.contains("panicked"), "panic: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "expected one line, got: {err}");
+    assert!(err.to_lowercase().contains(&needle.to_lowercase()), "expected {needle:?} in: {err}");
+}
+
+fn trace_with_rom(image: &[u8], name: &str, extra: &[&str]) -> Output {
+    let dir = tempdir(name);
+    let rom = dir.join("game.bin");
+    std::fs::write(&rom, image).unwrap();
+    let actions = dir.join("actions.txt");
+    std::fs::write(&actions, "0\n1\n").unwrap();
+    let mut args = vec!["trace", "--rom", rom.to_str().unwrap(), "--actions", actions.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = qarcade(&args, &dir);
+    std::fs::remove_dir_all(&dir).ok();
+    out
+}
+
+fn pseudo_random(n: usize, seed: u32) -> Vec<u8> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (s >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn random_bytes_of_a_rom_size_are_an_unknown_rom() {
+    let out = trace_with_rom(&pseudo_random(4096, 1), "random", &[]);
+    assert_one_line_error(&out, "unknown ROM");
+}
+
+#[test]
+fn unknown_rom_runs_with_force() {
+    let out = trace_with_rom(&pseudo_random(4096, 2), "force", &["--force"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3, "initial state + 2 frames");
+}
+
+#[test]
+fn a_3_kib_file_is_refused_for_its_size() {
+    let out = trace_with_rom(&pseudo_random(3072, 3), "3k", &["--force"]);
+    assert_one_line_error(&out, "size");
+}
+
+#[test]
+fn empty_and_truncated_files_are_refused() {
+    assert_one_line_error(&trace_with_rom(&[], "empty", &["--force"]), "empty");
+    assert_one_line_error(&trace_with_rom(&pseudo_random(1000, 4), "short", &["--force"]), "size");
+}
+
+#[test]
+fn missing_rom_name_says_how_to_get_it() {
+    let dir = tempdir("missing");
+    let actions = dir.join("a.txt");
+    std::fs::write(&actions, "0\n").unwrap();
+    let out = qarcade(&["trace", "--rom", "pong", "--actions", actions.to_str().unwrap()], &dir);
+    assert_one_line_error(&out, "qarcade rom");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_actions_file_names_the_line() {
+    let dir = tempdir("badactions");
+    let rom = dir.join("game.bin");
+    std::fs::write(&rom, pseudo_random(2048, 5)).unwrap();
+    let actions = dir.join("a.txt");
+    std::fs::write(&actions, "0\n99\n").unwrap();
+    let out = qarcade(
+        &["trace", "--rom", rom.to_str().unwrap(), "--actions", actions.to_str().unwrap(), "--force"],
+        &dir,
+    );
+    assert_one_line_error(&out, "line 2");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn import_refuses_unknown_md5() {
+    let dir = tempdir("import");
+    let rom = dir.join("x.bin");
+    std::fs::write(&rom, pseudo_random(2048, 6)).unwrap();
+    let out = qarcade(&["rom", "import", rom.to_str().unwrap()], &dir.join("cache"));
+    assert_one_line_error(&out, "md5");
+    std::fs::remove_dir_all(&dir).ok();
+}
