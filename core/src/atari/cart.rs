@@ -181,7 +181,7 @@ fn detect(image: &[u8]) -> Result<Scheme, CartError> {
     if size == 0 {
         return Err(CartError::Empty);
     }
-    if size % 8448 == 0 {
+    if size.is_multiple_of(8448) {
         return unsupported("AR (Supercharger)");
     }
     match size {
