@@ -10,7 +10,10 @@ const ALE_SCRIPT: &str = include_str!("bench_ale.py");
 /// CPU time of the calling thread, in seconds (frames per CPU-second is the fair measure on
 /// a loaded 2-core machine).
 fn thread_cpu_seconds() -> f64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime writes one timespec through a valid pointer.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
@@ -40,12 +43,21 @@ pub fn emulator(frames: u32) -> Result<()> {
         }
     }
     let ours = done as f64 / (thread_cpu_seconds() - t0);
-    println!("qarcade  Pong raw emulation: {ours:>9.0} frames per CPU-second ({:.1} µs/frame)", 1e6 / ours);
+    println!(
+        "qarcade  Pong raw emulation: {ours:>9.0} frames per CPU-second ({:.1} µs/frame)",
+        1e6 / ours
+    );
 
     let python = std::env::var("QARCADE_PYTHON").unwrap_or_else(|_| "python3".into());
     let rom_path = rom::cache_dir().join("pong.bin");
     let out = Command::new(&python)
-        .args(["-c", ALE_SCRIPT, &rom_path.to_string_lossy(), &frames.to_string(), "0"])
+        .args([
+            "-c",
+            ALE_SCRIPT,
+            &rom_path.to_string_lossy(),
+            &frames.to_string(),
+            "0",
+        ])
         .output();
     match out {
         Ok(o) if o.status.success() => {

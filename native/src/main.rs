@@ -11,7 +11,11 @@ use qarcade_core::ale::{Ale, AleConfig};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "qarcade", version, about = "Deep Q-learning for the Atari 2600, in pure Rust")]
+#[command(
+    name = "qarcade",
+    version,
+    about = "Deep Q-learning for the Atari 2600, in pure Rust"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -96,18 +100,44 @@ fn run(cli: Cli) -> Result<()> {
                 let p = rom::import(&file, &rom::cache_dir(), force)?;
                 println!("{}", p.display());
             }
-            RomCommand::List => rom::print_list(&rom::cache_dir()),
+            RomCommand::List => {
+                let dir = rom::cache_dir();
+                println!("ROM cache: {}", dir.display());
+                for e in rom::list(&dir) {
+                    let status = match (&e.path, e.md5_ok) {
+                        (None, _) => "missing (qarcade rom fetch)",
+                        (Some(_), true) => "ok",
+                        (Some(_), false) => "CORRUPT (bad MD5; qarcade rom fetch)",
+                    };
+                    println!(
+                        "  {:<16} {:<20} {}  {status}",
+                        e.info.name, e.info.file, e.info.md5
+                    );
+                }
+            }
             RomCommand::Path { name } => {
                 rom::resolve(&name, true)?;
-                let info = qarcade_core::ale::roms::by_name(&name).context("not a supported game")?;
+                let info =
+                    qarcade_core::ale::roms::by_name(&name).context("not a supported game")?;
                 println!("{}", rom::cache_dir().join(info.file).display());
             }
         },
-        Command::Trace { rom: name, actions, mode, difficulty, force } => {
+        Command::Trace {
+            rom: name,
+            actions,
+            mode,
+            difficulty,
+            force,
+        } => {
             let steps = trace::read_actions(&actions)?;
             let (image, _) = rom::resolve(&name, true)?;
-            let config = AleConfig { mode, difficulty, ..AleConfig::default() };
-            let mut ale = Ale::new(&image, &config, force).with_context(|| format!("cannot load {name}"))?;
+            let config = AleConfig {
+                mode,
+                difficulty,
+                ..AleConfig::default()
+            };
+            let mut ale =
+                Ale::new(&image, &config, force).with_context(|| format!("cannot load {name}"))?;
             trace::trace(&mut ale, &steps, std::io::stdout().lock())?;
         }
         Command::Bench { what } => match what {

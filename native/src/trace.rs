@@ -30,19 +30,28 @@ pub fn parse_actions(text: &str) -> Result<Vec<Step>> {
             steps.push(Step::Reset);
             continue;
         }
-        let mut parts = line.split(|c: char| c == ',' || c.is_whitespace()).filter(|p| !p.is_empty());
+        let mut parts = line
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|p| !p.is_empty());
         let parse = |p: Option<&str>, lo: u8, hi: u8| -> Result<Option<u8>> {
             match p {
                 None => Ok(None),
                 Some(p) => match p.parse::<u8>() {
                     Ok(v) if (lo..=hi).contains(&v) => Ok(Some(v)),
-                    _ => bail!("line {}: {p:?} is not an action id ({lo}–{hi}) or `reset`", i + 1),
+                    _ => bail!(
+                        "line {}: {p:?} is not an action id ({lo}–{hi}) or `reset`",
+                        i + 1
+                    ),
                 },
             }
         };
         let a = parse(parts.next(), 0, 17)?.expect("non-empty line has a first field");
-        let b = parse(parts.next(), action::PLAYER_B_OFFSET, action::PLAYER_B_OFFSET + 17)?
-            .unwrap_or(action::PLAYER_B_OFFSET);
+        let b = parse(
+            parts.next(),
+            action::PLAYER_B_OFFSET,
+            action::PLAYER_B_OFFSET + 17,
+        )?
+        .unwrap_or(action::PLAYER_B_OFFSET);
         if parts.next().is_some() {
             bail!("line {}: expected at most two action ids", i + 1);
         }
@@ -62,18 +71,24 @@ pub fn trace(ale: &mut Ale, steps: &[Step], out: impl Write) -> Result<()> {
     let mut out = BufWriter::new(out);
     let mut rgb = Vec::new();
     let mut frame = 0u64;
-    let mut state = |ale: &Ale, rgb: &mut Vec<u8>| {
+    let state = |ale: &Ale, rgb: &mut Vec<u8>| {
         ale.screen_rgb(rgb);
         (hex::encode(ale.ram()), hex::encode(Sha1::digest(&rgb[..])))
     };
     let (ram, sha) = state(ale, &mut rgb);
-    writeln!(out, r#"{{"frame":0,"reset":true,"ram":"{ram}","rgb_sha1":"{sha}"}}"#)?;
+    writeln!(
+        out,
+        r#"{{"frame":0,"reset":true,"ram":"{ram}","rgb_sha1":"{sha}"}}"#
+    )?;
     for step in steps {
         match *step {
             Step::Reset => {
                 ale.reset();
                 let (ram, sha) = state(ale, &mut rgb);
-                writeln!(out, r#"{{"frame":{frame},"reset":true,"ram":"{ram}","rgb_sha1":"{sha}"}}"#)?;
+                writeln!(
+                    out,
+                    r#"{{"frame":{frame},"reset":true,"ram":"{ram}","rgb_sha1":"{sha}"}}"#
+                )?;
             }
             Step::Act(a, b) => {
                 let reward = ale.act(a, b);
@@ -101,7 +116,13 @@ mod tests {
         let steps = parse_actions("0\n3\n\n# comment\nreset\n11 21\n4,18\n").unwrap();
         assert_eq!(
             steps,
-            vec![Step::Act(0, 18), Step::Act(3, 18), Step::Reset, Step::Act(11, 21), Step::Act(4, 18)]
+            vec![
+                Step::Act(0, 18),
+                Step::Act(3, 18),
+                Step::Reset,
+                Step::Act(11, 21),
+                Step::Act(4, 18)
+            ]
         );
     }
 

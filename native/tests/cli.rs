@@ -23,10 +23,20 @@ fn tempdir(name: &str) -> PathBuf {
 /// Asserts a failure with exactly one line on stderr containing `needle`, and no panic.
 fn assert_one_line_error(out: &Output, needle: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected failure, got success; stderr: {err}");
+    assert!(
+        !out.status.success(),
+        "expected failure, got success; stderr: {err}"
+    );
     assert!(!err.contains("panicked"), "panic: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "expected one line, got: {err}");
-    assert!(err.to_lowercase().contains(&needle.to_lowercase()), "expected {needle:?} in: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "expected one line, got: {err}"
+    );
+    assert!(
+        err.to_lowercase().contains(&needle.to_lowercase()),
+        "expected {needle:?} in: {err}"
+    );
 }
 
 fn trace_with_rom(image: &[u8], name: &str, extra: &[&str]) -> Output {
@@ -35,7 +45,13 @@ fn trace_with_rom(image: &[u8], name: &str, extra: &[&str]) -> Output {
     std::fs::write(&rom, image).unwrap();
     let actions = dir.join("actions.txt");
     std::fs::write(&actions, "0\n1\n").unwrap();
-    let mut args = vec!["trace", "--rom", rom.to_str().unwrap(), "--actions", actions.to_str().unwrap()];
+    let mut args = vec![
+        "trace",
+        "--rom",
+        rom.to_str().unwrap(),
+        "--actions",
+        actions.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     let out = qarcade(&args, &dir);
     std::fs::remove_dir_all(&dir).ok();
@@ -61,8 +77,16 @@ fn random_bytes_of_a_rom_size_are_an_unknown_rom() {
 #[test]
 fn unknown_rom_runs_with_force() {
     let out = trace_with_rom(&pseudo_random(4096, 2), "force", &["--force"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3, "initial state + 2 frames");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        3,
+        "initial state + 2 frames"
+    );
 }
 
 #[test]
@@ -74,7 +98,10 @@ fn a_3_kib_file_is_refused_for_its_size() {
 #[test]
 fn empty_and_truncated_files_are_refused() {
     assert_one_line_error(&trace_with_rom(&[], "empty", &["--force"]), "empty");
-    assert_one_line_error(&trace_with_rom(&pseudo_random(1000, 4), "short", &["--force"]), "size");
+    assert_one_line_error(
+        &trace_with_rom(&pseudo_random(1000, 4), "short", &["--force"]),
+        "size",
+    );
 }
 
 #[test]
@@ -82,7 +109,16 @@ fn missing_rom_name_says_how_to_get_it() {
     let dir = tempdir("missing");
     let actions = dir.join("a.txt");
     std::fs::write(&actions, "0\n").unwrap();
-    let out = qarcade(&["trace", "--rom", "pong", "--actions", actions.to_str().unwrap()], &dir);
+    let out = qarcade(
+        &[
+            "trace",
+            "--rom",
+            "pong",
+            "--actions",
+            actions.to_str().unwrap(),
+        ],
+        &dir,
+    );
     assert_one_line_error(&out, "qarcade rom");
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -95,7 +131,14 @@ fn bad_actions_file_names_the_line() {
     let actions = dir.join("a.txt");
     std::fs::write(&actions, "0\n99\n").unwrap();
     let out = qarcade(
-        &["trace", "--rom", rom.to_str().unwrap(), "--actions", actions.to_str().unwrap(), "--force"],
+        &[
+            "trace",
+            "--rom",
+            rom.to_str().unwrap(),
+            "--actions",
+            actions.to_str().unwrap(),
+            "--force",
+        ],
         &dir,
     );
     assert_one_line_error(&out, "line 2");
@@ -107,7 +150,10 @@ fn import_refuses_unknown_md5() {
     let dir = tempdir("import");
     let rom = dir.join("x.bin");
     std::fs::write(&rom, pseudo_random(2048, 6)).unwrap();
-    let out = qarcade(&["rom", "import", rom.to_str().unwrap()], &dir.join("cache"));
+    let out = qarcade(
+        &["rom", "import", rom.to_str().unwrap()],
+        &dir.join("cache"),
+    );
     assert_one_line_error(&out, "md5");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -1,23 +1,536 @@
-//! Cartridges: 2K, 4K and the F8/F6/F4 bank-switching schemes. STUB: being written.
+//! Cartridges: 2K, 4K and the F8/F6/F4 bank-switching schemes, as Stella 2.4.2's
+//! `Cartridge2K`, `Cartridge4K`, `CartridgeF8`, `CartridgeF6` and `CartridgeF4` behave.
+//!
+//! The scheme is chosen as Stella's `Cartridge::autodetectType` chooses it (the properties
+//! database gives no type for the seven supported ROMs, so ALE auto-detects them), plus
+//! Stella's two hard-wired "F8 swapped" MD5s. Images that Stella would run with a scheme qarcade
+//! does not implement (Superchip, E0, 3E, 3F, UA, FE, E7, CV, AR, DPC, ...) are refused.
+//!
+//! Bank switching happens on any access, read or write, to a hotspot (`addr & 0xFFF` in
+//! 0xFF8..=0xFF9 for F8, 0xFF6..=0xFF9 for F6, 0xFF4..=0xFFB for F4); a read of a hotspot
+//! returns the byte of the bank switched to.
+
+use md5::{Digest, Md5};
+use thiserror::Error;
+
+/// Why an image can't be used as a cartridge.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum CartError {
+    #[error("empty ROM image")]
+    Empty,
+    #[error(
+        "unsupported ROM size: {size} bytes ({kib}); qarcade runs 2 KiB, 4 KiB, 8 KiB (F8), \
+         16 KiB (F6) and 32 KiB (F4) images"
+    )]
+    UnsupportedSize { size: usize, kib: String },
+    #[error("ROM image too large: {size} bytes (at most 32768 bytes are supported)")]
+    TooLarge { size: usize },
+    #[error(
+        "unsupported bank-switching scheme: Stella would run this {size}-byte image as {scheme}, \
+         which qarcade does not implement"
+    )]
+    UnsupportedScheme { scheme: &'static str, size: usize },
+}
+
+/// The bank-switching scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// 2 KiB, mirrored twice in the 4 KiB cartridge space.
+    TwoK,
+    /// 4 KiB, no switching.
+    FourK,
+    /// 8 KiB, 2 banks, hotspots 0xFF8-0xFF9.
+    F8,
+    /// 16 KiB, 4 banks, hotspots 0xFF6-0xFF9.
+    F6,
+    /// 32 KiB, 8 banks, hotspots 0xFF4-0xFFB.
+    F4,
+}
+
+impl Scheme {
+    /// Stella's name for the scheme.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::TwoK => "2K",
+            Scheme::FourK => "4K",
+            Scheme::F8 => "F8",
+            Scheme::F6 => "F6",
+            Scheme::F4 => "F4",
+        }
+    }
+
+    /// Image bytes the scheme uses.
+    fn len(self) -> usize {
+        match self {
+            Scheme::TwoK => 2048,
+            Scheme::FourK => 4096,
+            Scheme::F8 => 8192,
+            Scheme::F6 => 16384,
+            Scheme::F4 => 32768,
+        }
+    }
+
+    /// The first hotspot and the number of banks.
+    fn hotspots(self) -> Option<(u16, usize)> {
+        match self {
+            Scheme::TwoK | Scheme::FourK => None,
+            Scheme::F8 => Some((0x0ff8, 2)),
+            Scheme::F6 => Some((0x0ff6, 4)),
+            Scheme::F4 => Some((0x0ff4, 8)),
+        }
+    }
+}
+
+/// The two 8 KiB images Stella hard-wires as "F8 swapped" (reset into bank 0).
+const F8_SWAPPED_MD5: [&str; 2] = [
+    "bc24440b59092559a1ec26055fd1270e",
+    "75ee371ccfc4f43e7d9b8f24e1266b55",
+];
 
 #[derive(Clone, Debug)]
-pub struct Cart {}
-
-#[derive(Debug, thiserror::Error)]
-#[error("bad cartridge")]
-pub struct CartError;
+pub struct Cart {
+    /// The ROM, exactly `scheme.len()` bytes.
+    image: Box<[u8]>,
+    scheme: Scheme,
+    bank: usize,
+    reset_bank: usize,
+}
 
 impl Cart {
-    pub fn from_image(_image: &[u8]) -> Result<Cart, CartError> {
-        todo!()
+    /// A cartridge for this image, its scheme auto-detected as Stella does. The bank is the one
+    /// Stella's `install` selects; [`Cart::reset`] (which Stella's system reset calls right
+    /// after) selects the scheme's reset bank.
+    pub fn from_image(image: &[u8]) -> Result<Cart, CartError> {
+        let scheme = detect(image)?;
+        let reset_bank = match scheme {
+            Scheme::F8 if F8_SWAPPED_MD5.contains(&hex::encode(Md5::digest(image)).as_str()) => 0,
+            Scheme::F8 => 1,
+            _ => 0,
+        };
+        let install_bank = match scheme {
+            Scheme::F8 => 1,
+            _ => 0,
+        };
+        Ok(Cart {
+            image: image[..scheme.len()].into(),
+            scheme,
+            bank: install_bank,
+            reset_bank,
+        })
     }
+
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The bank mapped in now (0 for 2K/4K).
+    pub fn bank(&self) -> usize {
+        self.bank
+    }
+
+    /// Number of 4 KiB banks (1 for 2K/4K).
+    pub fn bank_count(&self) -> usize {
+        self.scheme.hotspots().map_or(1, |(_, n)| n)
+    }
+
+    /// The ROM bytes the cartridge uses.
+    pub fn image(&self) -> &[u8] {
+        &self.image
+    }
+
+    /// Stella's cartridge reset: F8 switches to bank 1 (bank 0 for the two "swapped" images),
+    /// F6 and F4 to bank 0; 2K and 4K have nothing to reset.
     pub fn reset(&mut self) {
-        todo!()
+        self.bank = self.reset_bank;
     }
-    pub fn read(&mut self, _addr: u16) -> u8 {
-        todo!()
+
+    #[inline]
+    fn touch(&mut self, a: u16) {
+        if let Some((first, n)) = self.scheme.hotspots() {
+            if a >= first && usize::from(a - first) < n {
+                self.bank = usize::from(a - first);
+            }
+        }
     }
-    pub fn write(&mut self, _addr: u16, _value: u8) {
-        todo!()
+
+    /// A read in the cartridge space (only the low 12 bits of `addr` matter).
+    #[inline]
+    pub fn read(&mut self, addr: u16) -> u8 {
+        let a = addr & 0x0fff;
+        match self.scheme {
+            Scheme::TwoK => self.image[usize::from(a & 0x07ff)],
+            Scheme::FourK => self.image[usize::from(a)],
+            _ => {
+                self.touch(a);
+                self.image[self.bank * 4096 + usize::from(a)]
+            }
+        }
+    }
+
+    /// A write in the cartridge space: ROM ignores the value, but a hotspot still switches.
+    #[inline]
+    pub fn write(&mut self, addr: u16, _value: u8) {
+        self.touch(addr & 0x0fff);
+    }
+}
+
+/// Stella's `Cartridge::autodetectType`, limited to what qarcade implements.
+fn detect(image: &[u8]) -> Result<Scheme, CartError> {
+    let size = image.len();
+    let unsupported = |scheme| Err(CartError::UnsupportedScheme { scheme, size });
+    if size == 0 {
+        return Err(CartError::Empty);
+    }
+    if size.is_multiple_of(8448) {
+        return unsupported("AR (Supercharger)");
+    }
+    match size {
+        2048 | 4096 => {
+            if is_probably_cv(image) {
+                unsupported("CV")
+            } else if size == 2048 || image[..2048] == image[2048..] {
+                Ok(Scheme::TwoK)
+            } else {
+                Ok(Scheme::FourK)
+            }
+        }
+        8192 => {
+            if is_probably_sc(image) {
+                unsupported("F8SC")
+            } else if image[..4096] == image[4096..] {
+                Ok(Scheme::FourK)
+            } else if is_probably_e0(image) {
+                unsupported("E0")
+            } else if is_probably_3e(image) {
+                unsupported("3E")
+            } else if is_probably_3f(image) {
+                unsupported("3F")
+            } else if is_probably_ua(image) {
+                unsupported("UA")
+            } else if is_probably_fe(image) {
+                unsupported("FE")
+            } else {
+                Ok(Scheme::F8)
+            }
+        }
+        10240 | 10495 | 10496 => unsupported("DPC"),
+        12288 => unsupported("FASC"),
+        16384 => {
+            if is_probably_sc(image) {
+                unsupported("F6SC")
+            } else if is_probably_e7(image) {
+                unsupported("E7")
+            } else if is_probably_3e(image) {
+                unsupported("3E")
+            } else if is_probably_3f(image) {
+                unsupported("3F")
+            } else {
+                Ok(Scheme::F6)
+            }
+        }
+        32768 => {
+            if is_probably_sc(image) {
+                unsupported("F4SC")
+            } else if is_probably_3e(image) {
+                unsupported("3E")
+            } else if is_probably_3f(image) {
+                unsupported("3F")
+            } else {
+                Ok(Scheme::F4)
+            }
+        }
+        s if s > 32768 => Err(CartError::TooLarge { size }),
+        _ => Err(CartError::UnsupportedSize {
+            size,
+            kib: format!("{:.2} KiB", size as f64 / 1024.0),
+        }),
+    }
+}
+
+/// Stella's signature search: counts non-overlapping occurrences of `sig` starting before
+/// `len - sig.len()` (the last possible start is not looked at, and after a hit one extra
+/// byte is skipped, as Stella's loop does), true once `min_hits` are found.
+fn search_for_bytes(image: &[u8], sig: &[u8], min_hits: usize) -> bool {
+    if sig.len() > image.len() {
+        return false;
+    }
+    let end = image.len() - sig.len();
+    let mut count = 0;
+    let mut i = 0;
+    while i < end {
+        if image[i..i + sig.len()] == *sig {
+            count += 1;
+            i += sig.len();
+        }
+        if count >= min_hits {
+            break;
+        }
+        i += 1;
+    }
+    count >= min_hits
+}
+
+/// Superchip: the first 256 bytes of every 4 KiB bank are all equal.
+fn is_probably_sc(image: &[u8]) -> bool {
+    image
+        .chunks_exact(4096)
+        .all(|bank| bank[..256].iter().all(|&b| b == bank[0]))
+}
+
+fn is_probably_3f(image: &[u8]) -> bool {
+    search_for_bytes(image, &[0x85, 0x3f], 2)
+}
+
+fn is_probably_3e(image: &[u8]) -> bool {
+    search_for_bytes(image, &[0x85, 0x3e, 0xa9, 0x00], 1)
+}
+
+fn is_probably_e0(image: &[u8]) -> bool {
+    const SIGS: [[u8; 3]; 6] = [
+        [0x8d, 0xe0, 0x1f],
+        [0x8d, 0xe0, 0x5f],
+        [0x8d, 0xe9, 0xff],
+        [0xad, 0xe9, 0xff],
+        [0xad, 0xed, 0xff],
+        [0xad, 0xf3, 0xbf],
+    ];
+    SIGS.iter().any(|s| search_for_bytes(image, s, 1))
+}
+
+fn is_probably_e7(image: &[u8]) -> bool {
+    let first = image[0x3800];
+    if image[0x3800..0x3a00].iter().any(|&b| b != first) {
+        return false;
+    }
+    image[0x3800 - 32..0x3800].iter().any(|&b| b != first)
+        || image[0x3a00..0x3a00 + 32].iter().any(|&b| b != first)
+}
+
+fn is_probably_ua(image: &[u8]) -> bool {
+    search_for_bytes(image, &[0x8d, 0x40, 0x02], 1)
+}
+
+fn is_probably_cv(image: &[u8]) -> bool {
+    search_for_bytes(image, &[0x9d, 0xff, 0xf3], 1)
+        || search_for_bytes(image, &[0x99, 0x00, 0xf4], 1)
+}
+
+fn is_probably_fe(image: &[u8]) -> bool {
+    const SIGS: [[u8; 5]; 4] = [
+        [0x20, 0x00, 0xd0, 0xc6, 0xc5],
+        [0x20, 0xc3, 0xf8, 0xa5, 0x82],
+        [0xd0, 0xfb, 0x20, 0x73, 0xfe],
+        [0x20, 0x00, 0xf0, 0x84, 0xd6],
+    ];
+    SIGS.iter().any(|s| search_for_bytes(image, s, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An image of `banks` 4 KiB banks where every byte of bank `b` is `0x10 + b`, except that
+    /// the first 256 bytes vary (so it isn't taken for a Superchip image).
+    fn banked(banks: usize) -> Vec<u8> {
+        let mut v = Vec::with_capacity(banks * 4096);
+        for b in 0..banks {
+            for i in 0..4096 {
+                v.push(if i < 256 { i as u8 } else { 0x10 + b as u8 });
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn two_k_mirrors() {
+        let img: Vec<u8> = (0..2048).map(|i| (i * 7 % 251) as u8).collect();
+        let mut c = Cart::from_image(&img).unwrap();
+        assert_eq!(c.scheme(), Scheme::TwoK);
+        for a in [0u16, 1, 0x7ff, 0x123] {
+            assert_eq!(c.read(0x1000 | a), img[a as usize]);
+            assert_eq!(c.read(0x1800 | a), img[a as usize]);
+            assert_eq!(c.read(0xf800 | a), img[a as usize]);
+        }
+        c.write(0x1ff8, 0);
+        assert_eq!(c.bank(), 0);
+    }
+
+    #[test]
+    fn four_k_with_equal_halves_is_2k() {
+        let half: Vec<u8> = (0..2048).map(|i| (i % 253) as u8).collect();
+        let img = [half.clone(), half.clone()].concat();
+        assert_eq!(Cart::from_image(&img).unwrap().scheme(), Scheme::TwoK);
+        let mut img2 = img.clone();
+        img2[4095] ^= 1;
+        let mut c = Cart::from_image(&img2).unwrap();
+        assert_eq!(c.scheme(), Scheme::FourK);
+        assert_eq!(c.read(0x1fff), img2[4095]);
+        assert_eq!(c.read(0x17ff), img2[2047]);
+        assert_eq!(c.read(0x1ff8), img2[0xff8]);
+    }
+
+    #[test]
+    fn eight_k_with_equal_halves_is_4k() {
+        let mut half = banked(1);
+        half[5] = 0x99;
+        let img = [half.clone(), half].concat();
+        assert_eq!(Cart::from_image(&img).unwrap().scheme(), Scheme::FourK);
+    }
+
+    #[test]
+    fn f8_banks_and_hotspots() {
+        let img = banked(2);
+        let mut c = Cart::from_image(&img).unwrap();
+        assert_eq!(c.scheme(), Scheme::F8);
+        assert_eq!(c.bank(), 1);
+        c.reset();
+        assert_eq!(c.bank(), 1, "F8 resets into bank 1");
+        assert_eq!(c.read(0x1400), 0x11);
+        // Read of 0xFF8 switches first, then returns bank 0's byte.
+        assert_eq!(c.read(0x1ff8), 0x10);
+        assert_eq!(c.bank(), 0);
+        assert_eq!(c.read(0x1400), 0x10);
+        assert_eq!(c.read(0x3ff9), 0x11); // any mirror of the hotspot
+        assert_eq!(c.bank(), 1);
+        c.write(0x1ff8, 0xab);
+        assert_eq!(c.bank(), 0);
+        c.write(0x1ff9, 0);
+        assert_eq!(c.bank(), 1);
+        // Neighbours are not hotspots.
+        for a in [0x1ff7u16, 0x1ffa, 0x1ff6, 0x1fff, 0x1000] {
+            c.read(a);
+            c.write(a, 0);
+            assert_eq!(c.bank(), 1);
+        }
+        c.read(0x1ff8);
+        c.reset();
+        assert_eq!(c.bank(), 1);
+    }
+
+    #[test]
+    fn f6_banks_and_hotspots() {
+        let img = banked(4);
+        let mut c = Cart::from_image(&img).unwrap();
+        assert_eq!(c.scheme(), Scheme::F6);
+        assert_eq!(c.bank(), 0);
+        for (i, a) in (0x1ff6u16..=0x1ff9).enumerate() {
+            assert_eq!(c.read(a), 0x10 + i as u8);
+            assert_eq!(c.bank(), i);
+            assert_eq!(c.read(0x1800), 0x10 + i as u8);
+        }
+        for (i, a) in (0x1ff6u16..=0x1ff9).enumerate().rev() {
+            c.write(a, 0);
+            assert_eq!(c.bank(), i);
+        }
+        c.read(0x1ff9);
+        for a in [0x1ff5u16, 0x1ffa, 0x1ff4] {
+            c.read(a);
+            c.write(a, 0);
+            assert_eq!(c.bank(), 3);
+        }
+        c.reset();
+        assert_eq!(c.bank(), 0);
+    }
+
+    #[test]
+    fn f4_banks_and_hotspots() {
+        let img = banked(8);
+        let mut c = Cart::from_image(&img).unwrap();
+        assert_eq!(c.scheme(), Scheme::F4);
+        assert_eq!(c.bank_count(), 8);
+        assert_eq!(c.bank(), 0);
+        for (i, a) in (0x1ff4u16..=0x1ffb).enumerate() {
+            assert_eq!(c.read(a), 0x10 + i as u8);
+            assert_eq!(c.bank(), i);
+        }
+        for (i, a) in (0x1ff4u16..=0x1ffb).enumerate() {
+            c.write(a, 0);
+            assert_eq!(c.bank(), i);
+            assert_eq!(c.read(0x1234), 0x10 + i as u8);
+        }
+        for a in [0x1ff3u16, 0x1ffc] {
+            c.read(a);
+            c.write(a, 0);
+            assert_eq!(c.bank(), 7);
+        }
+        c.reset();
+        assert_eq!(c.bank(), 0);
+    }
+
+    #[test]
+    fn size_errors() {
+        assert_eq!(Cart::from_image(&[]).unwrap_err(), CartError::Empty);
+        let e = Cart::from_image(&vec![0u8; 3072]).unwrap_err();
+        assert!(matches!(e, CartError::UnsupportedSize { size: 3072, .. }));
+        let msg = e.to_string();
+        assert!(
+            msg.contains("3072 bytes") && msg.contains("3.00 KiB"),
+            "{msg}"
+        );
+        assert!(!msg.contains('\n'));
+        let e = Cart::from_image(&vec![0u8; 65536]).unwrap_err();
+        assert_eq!(e, CartError::TooLarge { size: 65536 });
+        assert!(e.to_string().contains("too large"));
+        assert!(matches!(
+            Cart::from_image(&vec![0u8; 8448]).unwrap_err(),
+            CartError::UnsupportedScheme { .. }
+        ));
+    }
+
+    #[test]
+    fn superchip_and_signatures_are_refused() {
+        // All-equal first 256 bytes of each bank: Stella picks F8SC.
+        let mut img = banked(2);
+        img[..256].fill(0);
+        img[4096..4096 + 256].fill(0);
+        let e = Cart::from_image(&img).unwrap_err();
+        assert_eq!(
+            e,
+            CartError::UnsupportedScheme {
+                scheme: "F8SC",
+                size: 8192
+            }
+        );
+        // STA $3F twice: 3F.
+        let mut img = banked(2);
+        img[1000..1002].copy_from_slice(&[0x85, 0x3f]);
+        img[2000..2002].copy_from_slice(&[0x85, 0x3f]);
+        let e = Cart::from_image(&img).unwrap_err();
+        assert_eq!(
+            e,
+            CartError::UnsupportedScheme {
+                scheme: "3F",
+                size: 8192
+            }
+        );
+        // Once only: still F8.
+        let mut img = banked(2);
+        img[1000..1002].copy_from_slice(&[0x85, 0x3f]);
+        assert_eq!(Cart::from_image(&img).unwrap().scheme(), Scheme::F8);
+    }
+
+    #[test]
+    fn search_quirks() {
+        // A signature at the very last possible position is not found (Stella's loop bound).
+        assert!(!search_for_bytes(&[0, 0, 1, 2], &[1, 2], 1));
+        assert!(search_for_bytes(&[0, 1, 2, 0], &[1, 2], 1));
+        // After a hit, Stella skips the window plus one byte.
+        assert!(!search_for_bytes(&[1, 2, 1, 2, 0, 0], &[1, 2], 2));
+        assert!(!search_for_bytes(&[1, 2, 1, 2, 0, 0], &[2, 1], 2));
+        assert!(search_for_bytes(&[1, 2, 0, 1, 2, 0], &[1, 2], 2));
+    }
+
+    #[test]
+    fn error_messages_are_one_line() {
+        for e in [
+            CartError::Empty,
+            CartError::TooLarge { size: 1 << 20 },
+            CartError::UnsupportedScheme {
+                scheme: "E0",
+                size: 8192,
+            },
+        ] {
+            assert!(!e.to_string().contains('\n'));
+        }
     }
 }
