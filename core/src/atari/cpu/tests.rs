@@ -1239,3 +1239,53 @@ fn decimal_results_recorded_from_ale() {
         );
     }
 }
+
+/// Rough speed check: `cargo test --release -p qarcade-core --lib cpu_speed -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn cpu_speed() {
+    struct Flat {
+        ram: Vec<u8>,
+        cycles: u64,
+    }
+    impl Memory for Flat {
+        #[inline]
+        fn read(&mut self, addr: u16) -> u8 {
+            self.ram[(addr & 0x1fff) as usize]
+        }
+        #[inline]
+        fn write(&mut self, addr: u16, value: u8) {
+            self.ram[(addr & 0x1fff) as usize] = value;
+        }
+        #[inline]
+        fn add_cycles(&mut self, n: u32) {
+            self.cycles += n as u64;
+        }
+    }
+    let mut m = Flat {
+        ram: vec![0; 0x2000],
+        cycles: 0,
+    };
+    // loop: LDA $80,X; ADC #1; STA $80,X; INX; CPX #$20; BNE loop; LDX #0; JMP loop
+    let prog = [
+        0xb5, 0x80, 0x69, 0x01, 0x95, 0x80, 0xe8, 0xe0, 0x20, 0xd0, 0xf5, 0xa2, 0x00, 0x4c, 0x00,
+        0x10,
+    ];
+    m.ram[0x1000..0x1000 + prog.len()].copy_from_slice(&prog);
+    let mut cpu = cpu_with(0, 0, 0, 0xff, 0, 0x1000);
+    if std::env::var("CPU_SPEED_NOPS").is_ok() {
+        m.ram.fill(0xea);
+    }
+    let n = 50_000_000u64;
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        cpu.step(&mut m);
+    }
+    let dt = t.elapsed();
+    println!(
+        "{:.2} ns/instruction, {:.1} us per 20k-instruction frame (cycles {})",
+        dt.as_nanos() as f64 / n as f64,
+        dt.as_nanos() as f64 / n as f64 * 20_000.0 / 1000.0,
+        m.cycles
+    );
+}
