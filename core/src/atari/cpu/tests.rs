@@ -1170,11 +1170,7 @@ fn long_program_counts_cycles() {
     let mut mem = TestMem::new();
     mem.load(0x1000, &[0xa2, 0x05, 0xca, 0xd0, 0xfd, 0x02]);
     let mut cpu = cpu_with(0, 0, 0, 0xff, 0, 0x1000);
-    let mut steps = 0;
-    while cpu.step(&mut mem) {
-        steps += 1;
-        assert!(steps < 100);
-    }
+    let steps = cpu.run(&mut mem, 100, |_| false);
     // LDX 2 + 5*DEX 2 + 4 taken BNE 3 + 1 untaken BNE 2 + KIL 2
     assert_eq!(mem.cycles, 2 + 10 + 12 + 2 + 2);
     assert_eq!(steps, 1 + 5 + 5 + 1);
@@ -1278,8 +1274,12 @@ fn cpu_speed() {
     }
     let n = 50_000_000u64;
     let t = std::time::Instant::now();
-    for _ in 0..n {
-        cpu.step(&mut m);
+    if std::env::var("CPU_SPEED_STEP").is_ok() {
+        for _ in 0..n {
+            cpu.step(&mut m);
+        }
+    } else {
+        cpu.run(&mut m, n as u32, |_| false);
     }
     let dt = t.elapsed();
     println!(
@@ -1288,4 +1288,18 @@ fn cpu_speed() {
         dt.as_nanos() as f64 / n as f64 * 20_000.0 / 1000.0,
         m.cycles
     );
+}
+
+#[test]
+fn run_stops_on_request_and_limit() {
+    // INC $80 forever: stop once $80 reaches 3, or after the limit
+    let mut mem = TestMem::new();
+    mem.load(0x1000, &[0xe6, 0x80, 0x4c, 0x00, 0x10]);
+    let mut cpu = cpu_with(0, 0, 0, 0xff, 0, 0x1000);
+    let n = cpu.run(&mut mem, 1000, |m| m.ram[0x80] == 3);
+    assert_eq!(n, 5); // INC, JMP, INC, JMP, INC
+    assert_eq!(mem.cycles, 5 + 3 + 5 + 3 + 5);
+    let n = cpu.run(&mut mem, 4, |_| false);
+    assert_eq!(n, 4);
+    assert_eq!(mem.ram[0x80], 5);
 }
