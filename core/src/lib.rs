@@ -6,3 +6,4 @@
 
 pub mod ale;
 pub mod atari;
+pub mod env;

@@ -1,0 +1,268 @@
+//! [`AtariEnv`]: the whole DeepMind preprocessing pipeline, as the DQN trainer uses it.
+
+use super::frame_stack::DEFAULT_FRAME_STACK;
+use super::max_and_skip::DEFAULT_FRAME_SKIP;
+use super::noop_reset::DEFAULT_NOOP_MAX;
+use super::time_limit::DEFAULT_MAX_EPISODE_FRAMES;
+use super::{
+    clip_reward, split_seed, AleFrames, Env, EpisodicLife, FireReset, FrameStack, MaxAndSkip,
+    NoopReset, Resize, TimeLimit, FRAME_LEN, OBS_SIZE,
+};
+use crate::ale::{Ale, AleConfig, AleError};
+
+/// When to add [`FireReset`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FireMode {
+    /// Where SB3's `AtariWrapper` does: the action set has FIRE (as action 1) and at least
+    /// three actions.
+    #[default]
+    Auto,
+    /// Always (panics if the game has no FIRE action 1).
+    Always,
+    Never,
+}
+
+/// Settings of an [`AtariEnv`]. The default is the DeepMind / SB3 training setup on a
+/// `NoFrameskip-v4` game: 30 no-ops, skip 4, episodic life, FIRE reset, stack 4, no
+/// sticky actions, 108,000-frame episodes.
+#[derive(Clone, Debug)]
+pub struct AtariConfig {
+    /// Maximum random no-op frames after a reset (0 = none).
+    pub noop_max: u32,
+    /// Frames per agent step (action repeat, max-pool of the last two).
+    pub frame_skip: u32,
+    /// End the agent's episode on every lost life (training); off for evaluation.
+    pub episodic_life: bool,
+    pub fire_reset: FireMode,
+    /// Frames per stacked observation.
+    pub frame_stack: usize,
+    /// Sticky actions (ALE v5 uses 0.25): per frame, the previous action is repeated with
+    /// this probability. Seeded from the env's seed.
+    pub repeat_action_probability: f64,
+    /// Truncate episodes after this many emulated frames (0 = never).
+    pub max_episode_frames: u32,
+    /// Game mode and difficulty (ALE's defaults when `None` / 0).
+    pub mode: Option<u8>,
+    pub difficulty: u8,
+}
+
+impl Default for AtariConfig {
+    fn default() -> Self {
+        AtariConfig {
+            noop_max: DEFAULT_NOOP_MAX,
+            frame_skip: DEFAULT_FRAME_SKIP,
+            episodic_life: true,
+            fire_reset: FireMode::Auto,
+            frame_stack: DEFAULT_FRAME_STACK,
+            repeat_action_probability: 0.0,
+            max_episode_frames: DEFAULT_MAX_EPISODE_FRAMES,
+            mode: None,
+            difficulty: 0,
+        }
+    }
+}
+
+impl AtariConfig {
+    /// Machado et al. (2018) / ALE v5 style: sticky actions (0.25) instead of no-op
+    /// starts, whole games (no episodic life).
+    pub fn v5() -> Self {
+        AtariConfig {
+            noop_max: 0,
+            episodic_life: false,
+            repeat_action_probability: 0.25,
+            ..AtariConfig::default()
+        }
+    }
+
+    /// For scoring an agent: as training, but an episode is a whole game.
+    pub fn evaluation(self) -> Self {
+        AtariConfig {
+            episodic_life: false,
+            ..self
+        }
+    }
+}
+
+/// Statistics of a finished game (game over or truncation), over all its lives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EpisodeInfo {
+    /// The game's score gained: the sum of raw (unclipped) rewards of the agent's steps.
+    pub score: i64,
+    /// Agent steps played (each `frame_skip` frames; no-op / FIRE reset frames excluded).
+    pub length: u32,
+}
+
+/// What one [`AtariEnv::step`] reports. The new observation is read from the env
+/// ([`AtariEnv::frame`], [`AtariEnv::obs`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Transition {
+    /// Clipped reward (-1, 0, +1): what DQN learns from.
+    pub reward: f32,
+    /// The game's reward over the step.
+    pub raw_reward: i32,
+    /// The agent's episode ended inside the game: a lost life (with episodic life) or
+    /// game over. Do not bootstrap from the next state.
+    pub terminated: bool,
+    /// The episode hit the frame limit. (Bootstrapping is still right in principle.)
+    pub truncated: bool,
+    /// `Some` when the game itself ended on this step (game over or truncation, not a
+    /// lost life): its score and length.
+    pub episode: Option<EpisodeInfo>,
+}
+
+impl Transition {
+    /// Whether the env must be reset before the next step.
+    pub fn done(&self) -> bool {
+        self.terminated || self.truncated
+    }
+}
+
+/// An Atari game behind the full preprocessing pipeline: 84×84 grayscale frames, skip 4
+/// with max-pool, no-op starts, episodic life, FIRE reset, reward clipping, frame stack.
+/// Agent actions are indices into the game's minimal action set.
+///
+/// Observations come in two forms, both views into the env (no copies handed out):
+/// - [`AtariEnv::frame`]: the newest 84×84 frame alone — what a replay buffer that stores
+///   each frame once should store (it rebuilds stacks with [`FrameStack::source`]);
+/// - [`AtariEnv::obs`]: the `[k, 84, 84]` stack, oldest first — the network's input.
+///
+/// Same ROM, config and seed give the same trajectory for the same actions.
+pub struct AtariEnv {
+    chain: Box<dyn Env>,
+    stack: FrameStack,
+    action_set: Vec<u8>,
+    needs_reset: bool,
+    /// Whether the next reset starts a new game (so the statistics restart).
+    game_ended: bool,
+    score: i64,
+    length: u32,
+}
+
+impl AtariEnv {
+    /// A game from its ROM image. `seed` drives the no-op starts and sticky actions.
+    pub fn new(rom: &[u8], config: &AtariConfig, seed: u64) -> Result<AtariEnv, AleError> {
+        let ale_config = AleConfig {
+            seed: split_seed(seed, 0) as u32,
+            repeat_action_probability: config.repeat_action_probability,
+            // Truncation is done by TimeLimit (so it is reported as truncation).
+            max_num_frames_per_episode: 0,
+            mode: config.mode,
+            difficulty: config.difficulty,
+        };
+        let ale = Ale::new(rom, &ale_config, false)?;
+        Ok(AtariEnv::from_game(AleFrames::new(ale), config, seed))
+    }
+
+    /// The pipeline over any one-frame-per-step game (e.g. [`super::ScriptedGame`]).
+    pub fn from_game<G: Env + 'static>(game: G, config: &AtariConfig, seed: u64) -> AtariEnv {
+        // Innermost first, as SB3's AtariWrapper: the frame-level layers are generic (the
+        // per-frame calls are static); the per-agent-step layers above are boxed.
+        let e = TimeLimit::new(game, config.max_episode_frames);
+        let e = NoopReset::new(e, config.noop_max, split_seed(seed, 1));
+        let e = MaxAndSkip::new(e, config.frame_skip);
+        let mut e: Box<dyn Env> = if config.episodic_life {
+            Box::new(EpisodicLife::new(e))
+        } else {
+            Box::new(e)
+        };
+        let fire = match config.fire_reset {
+            FireMode::Auto => FireReset::<Box<dyn Env>>::applies(e.action_set()),
+            FireMode::Always => true,
+            FireMode::Never => false,
+        };
+        if fire {
+            e = Box::new(FireReset::new(e));
+        }
+        let chain: Box<dyn Env> = Box::new(Resize::new(e, OBS_SIZE, OBS_SIZE));
+        AtariEnv::from_chain(chain, config.frame_stack)
+    }
+
+    /// Frame stacking, reward clipping and statistics over a hand-built chain whose
+    /// observations are 84×84.
+    pub fn from_chain(chain: Box<dyn Env>, frame_stack: usize) -> AtariEnv {
+        assert_eq!(
+            chain.obs_shape(),
+            (OBS_SIZE, OBS_SIZE),
+            "chain must give 84x84"
+        );
+        AtariEnv {
+            action_set: chain.action_set().to_vec(),
+            chain,
+            stack: FrameStack::new(frame_stack, FRAME_LEN),
+            needs_reset: true,
+            game_ended: true,
+            score: 0,
+            length: 0,
+        }
+    }
+
+    /// Number of agent actions (the minimal action set's size).
+    pub fn num_actions(&self) -> usize {
+        self.action_set.len()
+    }
+
+    /// The ALE action ids behind the agent's action indices.
+    pub fn action_set(&self) -> &[u8] {
+        &self.action_set
+    }
+
+    /// Starts the agent's next episode — after a lost life that is the same game going
+    /// on — and returns the stacked observation.
+    pub fn reset(&mut self) -> &[u8] {
+        self.chain.reset();
+        if self.game_ended {
+            self.score = 0;
+            self.length = 0;
+            self.game_ended = false;
+        }
+        self.stack.reset(self.chain.observe());
+        self.needs_reset = false;
+        self.stack.stacked()
+    }
+
+    /// Plays agent action `action` (an index into [`AtariEnv::action_set`]).
+    /// Panics if the episode ended and [`AtariEnv::reset`] was not called.
+    pub fn step(&mut self, action: usize) -> Transition {
+        assert!(
+            !self.needs_reset,
+            "AtariEnv::step after the episode ended: reset first"
+        );
+        let s = self.chain.step(self.action_set[action]);
+        self.stack.push(self.chain.observe());
+        self.score += s.reward as i64;
+        self.length += 1;
+        self.needs_reset = s.done();
+        let game_ended = s.truncated || self.chain.game_over();
+        let episode = game_ended.then_some(EpisodeInfo {
+            score: self.score,
+            length: self.length,
+        });
+        self.game_ended = game_ended;
+        Transition {
+            reward: clip_reward(s.reward),
+            raw_reward: s.reward,
+            terminated: s.terminated,
+            truncated: s.truncated,
+            episode,
+        }
+    }
+
+    /// The newest 84×84 frame (row-major).
+    pub fn frame(&self) -> &[u8] {
+        self.stack.newest()
+    }
+
+    /// The stacked observation, `[k, 84, 84]`, oldest frame first.
+    pub fn obs(&self) -> &[u8] {
+        self.stack.stacked()
+    }
+
+    pub fn frame_stack(&self) -> usize {
+        self.stack.depth()
+    }
+
+    /// Lives left in the game.
+    pub fn lives(&self) -> i32 {
+        self.chain.lives()
+    }
+}

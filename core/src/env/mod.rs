@@ -1,0 +1,130 @@
+//! DeepMind-style Atari preprocessing on top of [`crate::ale::Ale`], as the DQN trainer
+//! consumes it.
+//!
+//! The pipeline is built from small wrappers that each do one thing, composed like
+//! SB3's `AtariWrapper` (innermost first), with gymnasium's `AtariPreprocessing` as the
+//! reference for frame-level details:
+//!
+//! | step | type | what |
+//! |---|---|---|
+//! | game | [`AleFrames`] (or [`ScriptedGame`] in tests) | one emulated frame per step, ALE grayscale |
+//! | truncation | [`TimeLimit`] | end the episode after `max_episode_frames` frames |
+//! | no-op starts | [`NoopReset`] | 1..=30 seeded random no-op frames after each reset |
+//! | frame skip | [`MaxAndSkip`] | repeat the action 4 frames, max-pool the last two |
+//! | lives | [`EpisodicLife`] | a lost life ends the agent's episode, not the game |
+//! | FIRE | [`FireReset`] | press FIRE after each reset in games that wait for it |
+//! | resize | [`Resize`] | 210×160 → 84×84, exactly as OpenCV's `INTER_AREA` |
+//!
+//! then, outside the [`Env`] chain, [`clip_reward`] and [`FrameStack`]. [`AtariEnv`] wires
+//! them together for the trainer, and [`VecEnv`] steps many on threads.
+//!
+//! Every layer implements [`Env`]: actions are ALE action ids (`u8`, see
+//! [`crate::ale::action`]); observations are row-major grayscale images pulled with
+//! [`Env::observe`], so the layers below the frame skip never copy a screen they will not use.
+
+pub mod atari;
+pub mod episodic_life;
+pub mod fire_reset;
+pub mod frame_stack;
+pub mod frames;
+pub mod max_and_skip;
+pub mod noop_reset;
+pub mod resize;
+pub mod reward;
+pub mod scripted;
+pub mod time_limit;
+pub mod vector;
+
+pub use atari::{AtariConfig, AtariEnv, EpisodeInfo, FireMode, Transition};
+pub use episodic_life::EpisodicLife;
+pub use fire_reset::FireReset;
+pub use frame_stack::FrameStack;
+pub use frames::AleFrames;
+pub use max_and_skip::MaxAndSkip;
+pub use noop_reset::NoopReset;
+pub use resize::{AreaResize, Resize};
+pub use reward::clip_reward;
+pub use scripted::ScriptedGame;
+pub use time_limit::TimeLimit;
+pub use vector::VecEnv;
+
+/// Side of the square observation DQN sees.
+pub const OBS_SIZE: usize = 84;
+/// Pixels in one preprocessed frame (84 × 84).
+pub const FRAME_LEN: usize = OBS_SIZE * OBS_SIZE;
+
+/// What one [`Env::step`] reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Step {
+    /// The game's reward over the step (summed over skipped frames; not clipped).
+    pub reward: i32,
+    /// The episode ended inside the game (game over; for [`EpisodicLife`], a lost life).
+    pub terminated: bool,
+    /// The episode was cut short from outside (frame limit).
+    pub truncated: bool,
+}
+
+impl Step {
+    /// Whether the episode is over for either reason.
+    pub fn done(&self) -> bool {
+        self.terminated || self.truncated
+    }
+}
+
+/// One layer of the preprocessing pipeline: a game, or a wrapper around one.
+///
+/// The contract is gymnasium's: after a step that is [`Step::done`], call
+/// [`Env::reset`] before stepping again.
+pub trait Env: Send {
+    /// Starts a new episode.
+    fn reset(&mut self);
+    /// Plays one action (an ALE action id).
+    fn step(&mut self, action: u8) -> Step;
+    /// The current observation, row-major, [`Env::obs_shape`] pixels. May compute it
+    /// (hence `&mut`); call it once per step.
+    fn observe(&mut self) -> &[u8];
+    /// `(height, width)` of [`Env::observe`].
+    fn obs_shape(&self) -> (usize, usize);
+    /// Lives left in the game (0 for games without lives).
+    fn lives(&self) -> i32;
+    /// The game's minimal action set (ALE ids); agent action `i` means `action_set()[i]`.
+    fn action_set(&self) -> &[u8];
+    /// Whether the game itself is over (not only the agent's episode): lets
+    /// [`EpisodicLife`] and episode statistics tell a lost life from a real end.
+    fn game_over(&self) -> bool;
+}
+
+impl<E: Env + ?Sized> Env for Box<E> {
+    fn reset(&mut self) {
+        (**self).reset()
+    }
+    fn step(&mut self, action: u8) -> Step {
+        (**self).step(action)
+    }
+    fn observe(&mut self) -> &[u8] {
+        (**self).observe()
+    }
+    fn obs_shape(&self) -> (usize, usize) {
+        (**self).obs_shape()
+    }
+    fn lives(&self) -> i32 {
+        (**self).lives()
+    }
+    fn action_set(&self) -> &[u8] {
+        (**self).action_set()
+    }
+    fn game_over(&self) -> bool {
+        (**self).game_over()
+    }
+}
+
+/// SplitMix64: derives independent seeds (no-op RNG, sticky-action RNG, each env of a
+/// vector) from one user seed, so nearby seeds give unrelated streams.
+pub fn split_seed(seed: u64, stream: u64) -> u64 {
+    let mut z = seed
+        .wrapping_add(stream.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
