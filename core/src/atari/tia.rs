@@ -23,6 +23,13 @@ const BUFFER_LEN: usize = 160 * 300;
 /// NTSC: a frame ends by itself after this many scanlines without VSYNC.
 const MAX_SCANLINES: i32 = 290;
 
+/// Whether a write to this TIA register leaves everything that is drawn unchanged: WSYNC,
+/// RSYNC, audio, motion registers (they act at HMOVE), HMCLR, unused addresses.
+#[inline]
+fn draws_nothing(addr: u16) -> bool {
+    matches!(addr, 0x02 | 0x03 | 0x15..=0x1a | 0x20..=0x24 | 0x2b | 0x2d..=0x3f)
+}
+
 /// Stella's `Controller::maximumResistance` (an unconnected pot).
 pub const MAX_RESISTANCE: i32 = i32::MAX;
 /// Stella's `Controller::minimumResistance`.
@@ -107,6 +114,11 @@ pub struct Tia {
 
     dump_enabled: bool,
     dump_disabled_cycle: i32,
+
+    /// Drawing deferred by accesses that change nothing drawn: Stella draws up to every
+    /// access, but drawing later in one go gives the same pixels (see `defer_update`).
+    deferred: bool,
+    deferred_clock: i32,
 }
 
 impl std::fmt::Debug for Tia {
@@ -196,6 +208,8 @@ impl Tia {
             cosmic_ark_counter: 0,
             dump_enabled: false,
             dump_disabled_cycle: 0,
+            deferred: false,
+            deferred_clock: 0,
         };
         t.frame_reset(0);
         t
@@ -275,6 +289,7 @@ impl Tia {
         self.cosmic_ark_counter = 0;
         self.dump_enabled = false;
         self.dump_disabled_cycle = 0;
+        self.deferred = false;
         self.frame_reset(0);
     }
 
@@ -309,6 +324,7 @@ impl Tia {
         self.clock_at_last_update = self.clock_at_last_update.wrapping_sub(clocks);
         self.vsync_finish_clock = self.vsync_finish_clock.wrapping_sub(clocks);
         self.last_hmove_clock = self.last_hmove_clock.wrapping_sub(clocks);
+        self.deferred_clock = self.deferred_clock.wrapping_sub(clocks);
     }
 
     /// First half of Stella's `startFrame`, before the bus counter restarts: swaps the
@@ -336,6 +352,7 @@ impl Tia {
     /// The end of Stella's `TIA::update`, once the CPU has stopped: end the frame, or grey
     /// out the rest of a frame that did not finish.
     pub(crate) fn finish_update(&mut self, cycles: u32) {
+        self.flush_deferred();
         self.current_scanline = (self.clocks_since_frame_start(cycles) / 228) as i32;
         if self.partial_frame {
             if !self.frame_greyed {
@@ -374,7 +391,32 @@ impl Tia {
         clock.wrapping_sub(self.clock_when_frame_started) % CLOCKS_PER_LINE
     }
 
+    /// For an access that changes nothing drawn, Stella still draws up to it. Drawing
+    /// lazily instead gives the same frame: the pixels drawn only depend on the drawing
+    /// state, which such an access leaves alone, and the scratch writes Stella makes past
+    /// the end of a partial update (4-pixel groups) do not depend on where updates split.
+    /// The one exception, the HMOVE blank clearing (it depends on where each update of the
+    /// line starts), is avoided by drawing right away while an HMOVE blank is pending.
+    /// The deferred point is drawn at the latest when the frame is handed over.
+    #[inline]
+    fn defer_update(&mut self, clock: i32) {
+        if self.hmove_blank {
+            self.update_frame(clock);
+        } else {
+            self.deferred = true;
+            self.deferred_clock = clock;
+        }
+    }
+
+    fn flush_deferred(&mut self) {
+        if self.deferred {
+            self.deferred = false;
+            self.update_frame(self.deferred_clock);
+        }
+    }
+
     /// Stella's `updateFrame`: draw the frame up to colour clock `clock`.
+    #[inline]
     fn update_frame(&mut self, clock: i32) {
         if clock < self.clock_start_display
             || self.clock_at_last_update >= self.clock_stop_display
@@ -382,7 +424,23 @@ impl Tia {
         {
             return;
         }
+        self.update_frame_to(clock);
+    }
+
+    #[inline(never)]
+    fn update_frame_to(&mut self, clock: i32) {
         let clock = clock.min(self.clock_stop_display);
+
+        // Fast path: an advance that stays within this line's horizontal blank draws
+        // nothing (what the general loop below does for it, minus the work).
+        let from_line_start = CLOCKS_PER_LINE - self.clocks_to_end_of_scanline;
+        let n = clock.wrapping_sub(self.clock_at_last_update);
+        if !self.hmove_blank && from_line_start + n <= HBLANK {
+            self.clocks_to_end_of_scanline -= n;
+            self.clock_at_last_update = clock;
+            return;
+        }
+
         loop {
             let mut from_line_start = CLOCKS_PER_LINE - self.clocks_to_end_of_scanline;
             let mut to_update;
@@ -509,7 +567,13 @@ impl Tia {
 
     /// A TIA read (collision latches and input ports).
     pub fn read(&mut self, addr: u16, cycles: u32, data_bus: u8) -> u8 {
-        self.update_frame(cycles.wrapping_mul(3) as i32);
+        let clock = cycles.wrapping_mul(3) as i32;
+        if addr & 0x08 == 0 {
+            // Collision latches: bring the drawing (which sets them) up to date.
+            self.update_frame(clock);
+        } else {
+            self.defer_update(clock);
+        }
         let noise = data_bus & 0x3f;
         let c = self.collision;
         let bit = |mask: u16, v: u8| if c & mask != 0 { v } else { 0 };
@@ -556,10 +620,15 @@ impl Tia {
             Some(d) => d,
             None => pf_delay(self.hpos_of(clock)),
         };
-        self.update_frame(clock.wrapping_add(delay));
-
         // A frame that runs too long without VSYNC is ended anyway.
-        if clock.wrapping_sub(self.clock_when_frame_started) / CLOCKS_PER_LINE > MAX_SCANLINES {
+        let too_long =
+            clock.wrapping_sub(self.clock_when_frame_started) / CLOCKS_PER_LINE > MAX_SCANLINES;
+        if !too_long && draws_nothing(addr) {
+            self.defer_update(clock.wrapping_add(delay));
+        } else {
+            self.update_frame(clock.wrapping_add(delay));
+        }
+        if too_long {
             self.stop_cpu = true;
             self.partial_frame = false;
         }
