@@ -7,6 +7,8 @@
 //! clock stamps use Stella's wrapping `i32`/`u32` arithmetic, since ALE's behaviour in odd
 //! cases (paddles, frames without VSYNC) depends on it.
 
+#[cfg(test)]
+mod reference;
 mod render;
 mod tables;
 #[cfg(test)]
@@ -27,7 +29,19 @@ const MAX_SCANLINES: i32 = 290;
 /// RSYNC, audio, motion registers (they act at HMOVE), HMCLR, unused addresses.
 #[inline]
 fn draws_nothing(addr: u16) -> bool {
-    matches!(addr, 0x02 | 0x03 | 0x15..=0x1a | 0x20..=0x24 | 0x2b | 0x2d..=0x3f)
+    const fn set() -> u64 {
+        let mut m = 0u64;
+        let mut a = 0;
+        while a < 64 {
+            if matches!(a, 0x02 | 0x03 | 0x15..=0x1a | 0x20..=0x24 | 0x2b | 0x2d..=0x3f) {
+                m |= 1 << a;
+            }
+            a += 1;
+        }
+        m
+    }
+    const SET: u64 = set();
+    (SET >> (addr & 0x3f)) & 1 != 0
 }
 
 /// Stella's `Controller::maximumResistance` (an unconnected pot).
@@ -119,6 +133,10 @@ pub struct Tia {
     /// access, but drawing later in one go gives the same pixels (see `defer_update`).
     deferred: bool,
     deferred_clock: i32,
+
+    /// Tests: draw with the reference renderer.
+    #[cfg(test)]
+    use_reference: bool,
 }
 
 impl std::fmt::Debug for Tia {
@@ -210,6 +228,8 @@ impl Tia {
             dump_disabled_cycle: 0,
             deferred: false,
             deferred_clock: 0,
+            #[cfg(test)]
+            use_reference: false,
         };
         t.frame_reset(0);
         t
@@ -468,6 +488,17 @@ impl Tia {
 
             let line_fp = self.fp;
             if to_update != 0 {
+                #[cfg(test)]
+                if self.use_reference {
+                    reference::reference_render(
+                        self,
+                        to_update as usize,
+                        (from_line_start - HBLANK) as usize,
+                    );
+                } else {
+                    self.render_scanline(to_update as usize, (from_line_start - HBLANK) as usize);
+                }
+                #[cfg(not(test))]
                 self.render_scanline(to_update as usize, (from_line_start - HBLANK) as usize);
             }
 
@@ -550,7 +581,7 @@ impl Tia {
             } else {
                 self.grp[i]
             };
-            self.cur_grp[i] = if self.refp[i] { g.reverse_bits() } else { g };
+            self.cur_grp[i] = if self.refp[i] { REFLECT[g as usize] } else { g };
         }
         self.set_enabled(P0_BIT, self.cur_grp[0] != 0);
         self.set_enabled(P1_BIT, self.cur_grp[1] != 0);
@@ -616,9 +647,9 @@ impl Tia {
     pub fn write(&mut self, addr: u16, value: u8, cycles: u32, last_access_was_read: bool) -> u32 {
         let addr = addr & 0x3f;
         let clock = cycles.wrapping_mul(3) as i32;
-        let delay = match poke_delay(addr) {
-            Some(d) => d,
-            None => pf_delay(self.hpos_of(clock)),
+        let delay = match POKE_DELAY[addr as usize] {
+            d if d >= 0 => d as i32,
+            _ => pf_delay(self.hpos_of(clock)),
         };
         // A frame that runs too long without VSYNC is ended anyway.
         let too_long =
@@ -697,7 +728,7 @@ impl Tia {
                 let r = value & 0x08 != 0;
                 if r != self.refp[i] {
                     self.refp[i] = r;
-                    self.cur_grp[i] = self.cur_grp[i].reverse_bits();
+                    self.cur_grp[i] = REFLECT[self.cur_grp[i] as usize];
                 }
             }
             0x0d => {

@@ -1,50 +1,85 @@
-//! Drawing part of one scanline, exactly as Stella's `updateFrameScanline` leaves the
-//! frame buffer.
+//! Drawing part of one scanline, leaving the frame buffer exactly as Stella's
+//! `updateFrameScanline` does.
 //!
-//! Stella picks a drawing routine by the set of enabled objects. Most routines give what
-//! the general priority logic gives, with two observable differences that are kept here:
+//! Stella picks a drawing routine by the set of enabled objects. All its routines give
+//! what the general priority logic gives, with two observable differences kept here:
 //! - with only the playfield enabled, score mode colours it by half even when the
 //!   priority bit is set (the general logic ignores score mode under priority);
-//! - the quick routines write whole aligned groups of 4 pixels where no object shows,
-//!   and the last group may spill up to 3 pixels past the end of the update. Later
-//!   updates overwrite the spill, except when the frame ends before they come.
+//! - the quick routines (all but the general one) write whole aligned groups of 4 pixels
+//!   where none of their objects shows, so an update ending inside such a group spills
+//!   up to 3 pixels past its end. Later updates overwrite the spill, except when the
+//!   frame ends before they come.
+//!
+//! Here the pixels of an update are computed directly (runs without movable objects are
+//! filled at once), and the spill is applied afterwards by Stella's rule.
 
 use super::tables::*;
 use super::Tia;
 
-/// Runs Stella's quick-routine loop over `buf[start..end]` (`start` at column `hpos`):
-/// on 4-aligned positions where `quiet(h)` holds, a whole group gets `quiet_val(h)`;
-/// elsewhere pixels come one at a time from `pixel(h)`.
-#[inline(always)]
-fn quick_loop(
-    buf: &mut [u8],
-    start: usize,
-    end: usize,
-    hpos: usize,
-    quiet: impl Fn(usize) -> bool,
-    quiet_val: impl Fn(usize) -> u8,
-    mut pixel: impl FnMut(usize) -> u8,
-) {
-    let mut p = start;
-    let mut h = hpos;
-    while p < end {
-        if p & 3 == 0 && quiet(h) {
-            let v = quiet_val(h);
-            buf[p..p + 4].fill(v);
-            p += 4;
-            h += 4;
-        } else {
-            buf[p] = pixel(h);
-            p += 1;
-            h += 1;
-        }
+/// An object's current mask: an offset into `MASKS` (and its companion tables).
+#[derive(Clone, Copy)]
+struct Mask(usize);
+
+impl Mask {
+    /// The mask entry at visible column `h`.
+    #[inline(always)]
+    fn at(self, h: usize) -> u8 {
+        MASKS[self.0 + h]
+    }
+
+    /// Columns from `h` on before the object shows (0 if it shows at `h`).
+    #[inline(always)]
+    fn clear_run(self, h: usize) -> usize {
+        CLEAR_RUN[self.0 + h] as usize
+    }
+
+    /// For the 8 columns from `h`: a byte per column, 1 if the object shows there (for a
+    /// player, if its graphics `g` have the bit the mask selects), else 0.
+    #[inline(always)]
+    fn shows8(self, h: usize, g: u8) -> u64 {
+        let i = self.0 + h;
+        let w: [u8; 8] = MASKS[i..i + 8].try_into().unwrap();
+        let x = u64::from_le_bytes(w) & (g as u64 * 0x0101_0101_0101_0101);
+        // A byte's top bit ends up set iff the byte is nonzero (no carries across bytes).
+        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        ((x | ((x & LOW7) + LOW7)) >> 7) & 0x0101_0101_0101_0101
+    }
+
+    /// Whether the object shows nowhere in the 4 columns from `h`.
+    #[inline(always)]
+    fn quiet4(self, h: usize) -> bool {
+        CLEAR_RUN[self.0 + h] >= 4
     }
 }
 
-#[inline(always)]
-fn zero4(m: &[u8], h: usize) -> bool {
-    m[h..h + 4] == [0, 0, 0, 0]
+/// Whether Stella draws this combination of enabled objects and CTRLPF score/priority
+/// bits with a quick routine (one that spills whole groups of 4).
+const fn quick(key: u8) -> bool {
+    let objs = key & 0x3f;
+    let score = key & SCORE_BIT != 0;
+    match objs {
+        // Playfield alone, any mode.
+        0x20 => true,
+        // One movable object alone; both players; both missiles; the ball with missile 0,
+        // missile 1 or player 1: any mode.
+        0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x05 | 0x0a | 0x12 | 0x18 | 0x14 => true,
+        // The playfield with one player, or with the ball: not in score mode.
+        0x21 | 0x24 | 0x30 => !score,
+        _ => false,
+    }
 }
+
+const fn build_quick() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < 256 {
+        t[k] = quick(k as u8);
+        k += 1;
+    }
+    t
+}
+
+static QUICK: [bool; 256] = build_quick();
 
 impl Tia {
     /// Draws `count` pixels from visible column `hpos` at the frame pointer, and advances it.
@@ -52,295 +87,139 @@ impl Tia {
     pub(super) fn render_scanline(&mut self, count: usize, hpos: usize) {
         let start = self.fp;
         let end = start + count;
-        let buf = &mut self.cur[..];
+        self.fp = end;
         if self.vblank & 0x02 != 0 {
-            buf[start..end].fill(0);
-            self.fp = end;
+            self.cur[start..end].fill(0);
             return;
         }
 
-        let [bk, cpf, cp0, cp1] = self.colors;
-        let pf = self.pf;
-        let pfm = &PF_MASKS[self.pf_reflect];
-        let g0 = self.cur_grp[0];
-        let g1 = self.cur_grp[1];
-        let mp0 = &MASKS[self.mask_p[0]..self.mask_p[0] + 160];
-        let mp1 = &MASKS[self.mask_p[1]..self.mask_p[1] + 160];
-        let mm0 = &MASKS[self.mask_m[0]..self.mask_m[0] + 160];
-        let mm1 = &MASKS[self.mask_m[1]..self.mask_m[1] + 160];
-        let mbl = &MASKS[self.mask_bl..self.mask_bl + 160];
-        let mut col = self.collision;
-        let pf_or_bk = |h: usize| if pf & pfm[h] != 0 { cpf } else { bk };
-        let bk_val = |_h: usize| bk;
-
-        const PRI: u8 = PRIORITY_BIT;
-        const SC: u8 = SCORE_BIT;
         let key = self.enabled | self.prio_score;
-        match key {
-            // Background only.
-            0x00 | SC | PRI | 0xc0 => buf[start..end].fill(bk),
+        let colors = self.colors;
+        let pf = if key & PF_BIT != 0 { self.pf } else { 0 };
+        let pfm = &PF_MASKS[self.pf_reflect];
+        // Colour-selection bits for pixels without movable objects. With only the
+        // playfield, Stella's routine uses score colours even under priority.
+        let bg_ps = if key == 0xe0 {
+            SCORE_BIT
+        } else {
+            self.prio_score
+        };
+        let colour =
+            |half: usize, bits: u8| colors[PRIORITY[half][(bits | bg_ps) as usize] as usize];
+        // Colours without movable objects: [half][playfield off/on].
+        let bgc = [
+            [colour(0, 0), colour(0, PF_BIT)],
+            [colour(1, 0), colour(1, PF_BIT)],
+        ];
+        let bg = |h: usize| bgc[(h >= 80) as usize][(pf & pfm[h] != 0) as usize];
 
-            // Playfield only.
-            PF_BIT | 0xa0 => quick_loop(buf, start, end, hpos, |_| true, pf_or_bk, pf_or_bk),
-            0x60 | 0xe0 => {
-                let score = |h: usize| {
-                    if pf & pfm[h] != 0 {
-                        if h < 80 {
-                            cp0
-                        } else {
-                            cp1
-                        }
-                    } else {
-                        bk
-                    }
-                };
-                quick_loop(buf, start, end, hpos, |_| true, score, score)
-            }
+        // The movable objects that can show; the others get the empty mask.
+        let none = Mask(DISABLED_BASE);
+        let pick = |bit: u8, m: usize| if key & bit != 0 { Mask(m) } else { none };
+        let p0 = pick(P0_BIT, self.mask_p[0]);
+        let p1 = pick(P1_BIT, self.mask_p[1]);
+        let m0 = pick(M0_BIT, self.mask_m[0]);
+        let m1 = pick(M1_BIT, self.mask_m[1]);
+        let bl = pick(BL_BIT, self.mask_bl);
+        let [g0, g1] = self.cur_grp;
+        let ps = self.prio_score;
 
-            // One player or missile, or the ball, alone.
-            P0_BIT | 0x41 | 0x81 | 0xc1 => quick_loop(
-                buf,
-                start,
-                end,
-                hpos,
-                |h| zero4(mp0, h),
-                bk_val,
-                |h| if g0 & mp0[h] != 0 { cp0 } else { bk },
-            ),
-            P1_BIT | 0x44 | 0x84 | 0xc4 => quick_loop(
-                buf,
-                start,
-                end,
-                hpos,
-                |h| zero4(mp1, h),
-                bk_val,
-                |h| if g1 & mp1[h] != 0 { cp1 } else { bk },
-            ),
-            M0_BIT | 0x42 | 0x82 | 0xc2 => quick_loop(
-                buf,
-                start,
-                end,
-                hpos,
-                |h| zero4(mm0, h),
-                bk_val,
-                |h| if mm0[h] != 0 { cp0 } else { bk },
-            ),
-            M1_BIT | 0x48 | 0x88 | 0xc8 => quick_loop(
-                buf,
-                start,
-                end,
-                hpos,
-                |h| zero4(mm1, h),
-                bk_val,
-                |h| if mm1[h] != 0 { cp1 } else { bk },
-            ),
-            BL_BIT | 0x50 | 0x90 | 0xd0 => quick_loop(
-                buf,
-                start,
-                end,
-                hpos,
-                |h| zero4(mbl, h),
-                bk_val,
-                |h| if mbl[h] != 0 { cpf } else { bk },
-            ),
-
-            // Both players.
-            0x05 | 0x45 | 0x85 | 0xc5 => quick_loop(
-                buf,
-                start,
-                end,
-                hpos,
-                |h| zero4(mp0, h) && zero4(mp1, h),
-                bk_val,
-                |h| {
-                    let a = g0 & mp0[h] != 0;
-                    let b = g1 & mp1[h] != 0;
-                    if a && b {
-                        col |= COLLISIONS[(P0_BIT | P1_BIT) as usize];
-                    }
-                    if a {
-                        cp0
-                    } else if b {
-                        cp1
-                    } else {
-                        bk
-                    }
-                },
-            ),
-
-            // Both missiles.
-            0x0a | 0x4a | 0x8a | 0xca => quick_loop(
-                buf,
-                start,
-                end,
-                hpos,
-                |h| zero4(mm0, h) && zero4(mm1, h),
-                bk_val,
-                |h| {
-                    let a = mm0[h] != 0;
-                    let b = mm1[h] != 0;
-                    if a && b {
-                        col |= COLLISIONS[(M0_BIT | M1_BIT) as usize];
-                    }
-                    if a {
-                        cp0
-                    } else if b {
-                        cp1
-                    } else {
-                        bk
-                    }
-                },
-            ),
-
-            // Ball with missile 0, missile 1 or player 1; the ball wins under priority.
-            0x12 | 0x52 | 0x92 | 0xd2 | 0x18 | 0x58 | 0x98 | 0xd8 | 0x14 | 0x54 | 0x94 | 0xd4 => {
-                let ball_first = key & PRI != 0;
-                let (other, other_bit, colour, grp): (&[u8], u8, u8, u8) = match key & 0x0f {
-                    0x02 => (mm0, M0_BIT, cp0, 0xff),
-                    0x08 => (mm1, M1_BIT, cp1, 0xff),
-                    _ => (mp1, P1_BIT, cp1, g1),
-                };
-                let coll = COLLISIONS[(BL_BIT | other_bit) as usize];
-                quick_loop(
-                    buf,
-                    start,
-                    end,
-                    hpos,
-                    |h| zero4(mbl, h) && zero4(other, h),
-                    bk_val,
-                    |h| {
-                        let b = mbl[h] != 0;
-                        let o = grp & other[h] != 0;
-                        if b && o {
-                            col |= coll;
-                        }
-                        if b && (ball_first || !o) {
-                            cpf
-                        } else if o {
-                            colour
-                        } else {
-                            bk
-                        }
-                    },
-                )
-            }
-
-            // Playfield with one player (no score mode); the playfield wins under priority.
-            0x21 | 0xa1 | 0x24 | 0xa4 => {
-                let pf_first = key & PRI != 0;
-                let (m, g, colour, bit) = if key & P0_BIT != 0 {
-                    (mp0, g0, cp0, P0_BIT)
-                } else {
-                    (mp1, g1, cp1, P1_BIT)
-                };
-                let coll = COLLISIONS[(PF_BIT | bit) as usize];
-                quick_loop(
-                    buf,
-                    start,
-                    end,
-                    hpos,
-                    |h| zero4(m, h),
-                    pf_or_bk,
-                    |h| {
-                        let p = pf & pfm[h] != 0;
-                        let o = g & m[h] != 0;
-                        if p && o {
-                            col |= coll;
-                        }
-                        if p && (pf_first || !o) {
-                            cpf
-                        } else if o {
-                            colour
-                        } else {
-                            bk
-                        }
-                    },
-                )
-            }
-
-            // Playfield and ball (no score mode).
-            0x30 | 0xb0 => quick_loop(
-                buf,
-                start,
-                end,
-                hpos,
-                |h| zero4(mbl, h),
-                pf_or_bk,
-                |h| {
-                    let p = pf & pfm[h] != 0;
-                    let b = mbl[h] != 0;
-                    if p && b {
-                        col |= COLLISIONS[(PF_BIT | BL_BIT) as usize];
-                    }
-                    if p || b {
-                        cpf
-                    } else {
-                        bk
-                    }
-                },
-            ),
-
-            // Everything else: the general priority logic, pixel by pixel, except that
-            // aligned groups of 4 where no movable object shows are done at once (this
-            // path never writes past the end of the update).
-            _ => {
-                let ps = self.prio_score;
-                let colors = self.colors;
-                let en = self.enabled;
-                let zeros = &MASKS[DISABLED_BASE..DISABLED_BASE + 160];
-                // Objects that cannot show use the empty mask, so one test covers them.
-                let mbl = if en & BL_BIT != 0 { mbl } else { zeros };
-                let mm0 = if en & M0_BIT != 0 { mm0 } else { zeros };
-                let mm1 = if en & M1_BIT != 0 { mm1 } else { zeros };
-                let mp0 = if g0 != 0 { mp0 } else { zeros };
-                let mp1 = if g1 != 0 { mp1 } else { zeros };
-                let word =
-                    |m: &[u8], h: usize| u32::from_ne_bytes([m[h], m[h + 1], m[h + 2], m[h + 3]]);
-                let mut p = start;
-                let mut h = hpos;
-                while p < end {
-                    if p & 3 == 0
-                        && p + 4 <= end
-                        && (word(mbl, h)
-                            | word(mm0, h)
-                            | word(mm1, h)
-                            | word(mp0, h)
-                            | word(mp1, h))
-                            == 0
-                    {
-                        let bits = if pf & pfm[h] != 0 { PF_BIT } else { 0 };
-                        let half = (h >= 80) as usize;
-                        let v = colors[PRIORITY[half][(bits | ps) as usize] as usize];
-                        buf[p..p + 4].fill(v);
-                        p += 4;
-                        h += 4;
-                        continue;
-                    }
-                    let mut bits = if pf & pfm[h] != 0 { PF_BIT } else { 0 };
-                    if mbl[h] != 0 {
-                        bits |= BL_BIT;
-                    }
-                    if g1 & mp1[h] != 0 {
-                        bits |= P1_BIT;
-                    }
-                    if mm1[h] != 0 {
-                        bits |= M1_BIT;
-                    }
-                    if g0 & mp0[h] != 0 {
-                        bits |= P0_BIT;
-                    }
-                    if mm0[h] != 0 {
-                        bits |= M0_BIT;
+        let buf = &mut self.cur[..];
+        let h_end = hpos + count;
+        let mut h = hpos;
+        let mut p = start;
+        let mut col = self.collision;
+        if key & 0x1f == 0 {
+            // Playfield and background only.
+            fill_bg(buf, p, h, h_end, pf, &bg, bgc[0][0]);
+        } else {
+            while h < h_end {
+                let run = (h_end - h)
+                    .min(p0.clear_run(h))
+                    .min(p1.clear_run(h))
+                    .min(m0.clear_run(h))
+                    .min(m1.clear_run(h))
+                    .min(bl.clear_run(h));
+                if run > 0 {
+                    fill_bg(buf, p, h, h + run, pf, &bg, bgc[0][0]);
+                    h += run;
+                    p += run;
+                    continue;
+                }
+                // An object shows here: the general priority logic for the next (up to)
+                // 8 pixels. Each object's "shows" flags for the 8 columns are found at
+                // once, as one byte per column holding the object's bit.
+                let n = (h_end - h).min(8);
+                let objs = (p0.shows8(h, g0) * P0_BIT as u64)
+                    | (p1.shows8(h, g1) * P1_BIT as u64)
+                    | (m0.shows8(h, 0xff) * M0_BIT as u64)
+                    | (m1.shows8(h, 0xff) * M1_BIT as u64)
+                    | (bl.shows8(h, 0xff) * BL_BIT as u64);
+                for i in 0..n {
+                    let hi = h + i;
+                    let mut bits = (objs >> (8 * i)) as u8;
+                    if pf & pfm[hi] != 0 {
+                        bits |= PF_BIT;
                     }
                     col |= COLLISIONS[bits as usize];
-                    let half = (h >= 80) as usize;
-                    buf[p] = colors[PRIORITY[half][(bits | ps) as usize] as usize];
-                    p += 1;
-                    h += 1;
+                    buf[p + i] =
+                        colors[PRIORITY[(hi >= 80) as usize][(bits | ps) as usize] as usize];
                 }
+                h += n;
+                p += n;
             }
         }
         self.collision = col;
-        self.fp = end;
+
+        // Stella's quick routines write the last group whole if it is aligned within the
+        // update and none of their objects shows in it.
+        let g = h_end & !3;
+        if h_end & 3 != 0
+            && g >= hpos
+            && QUICK[key as usize]
+            && p0.quiet4(g)
+            && p1.quiet4(g)
+            && m0.quiet4(g)
+            && m1.quiet4(g)
+            && bl.quiet4(g)
+        {
+            let v = bg(g);
+            buf[end..end + (4 - (h_end & 3))].fill(v);
+        }
+    }
+}
+
+/// Fills columns `h..h_end` (buffer from `p`) with the colours of pixels where no movable
+/// object shows: background or playfield (`bg(h)`; `bk` when the playfield is empty).
+#[inline(always)]
+fn fill_bg(
+    buf: &mut [u8],
+    p: usize,
+    h: usize,
+    h_end: usize,
+    pf: u32,
+    bg: &impl Fn(usize) -> u8,
+    bk: u8,
+) {
+    let n = h_end - h;
+    if pf == 0 {
+        buf[p..p + n].fill(bk);
+        return;
+    }
+    let out = &mut buf[p..p + n];
+    let mut i = 0;
+    // Head up to a 4-column boundary, then whole groups (the playfield is constant over
+    // aligned groups of 4 columns), then the tail.
+    while i < n && (h + i) & 3 != 0 {
+        out[i] = bg(h + i);
+        i += 1;
+    }
+    while i + 4 <= n {
+        out[i..i + 4].copy_from_slice(&[bg(h + i); 4]);
+        i += 4;
+    }
+    while i < n {
+        out[i] = bg(h + i);
+        i += 1;
     }
 }

@@ -27,7 +27,8 @@ pub const MISSILE_BASE: usize = 16 * W;
 pub const BALL_BASE: usize = 48 * W;
 /// A pattern that never shows anything.
 pub const DISABLED_BASE: usize = 52 * W;
-const MASKS_LEN: usize = 53 * W;
+/// 8 spare entries past the last pattern let 8-column windows be read anywhere.
+const MASKS_LEN: usize = 53 * W + 8;
 
 /// Start of a player's pattern.
 #[inline]
@@ -152,6 +153,30 @@ const fn build_masks() -> [u8; MASKS_LEN] {
 }
 
 pub static MASKS: [u8; MASKS_LEN] = build_masks();
+
+const fn build_clear_run() -> [u8; MASKS_LEN] {
+    let m = build_masks();
+    let mut t = [0u8; MASKS_LEN];
+    // Backwards within each 320-entry pattern: distance to the next set entry, or to the
+    // pattern's end, capped at 255.
+    let mut i = MASKS_LEN;
+    while i > 0 {
+        i -= 1;
+        let run = if m[i] != 0 {
+            0
+        } else if (i + 1) % W == 0 || i + 1 == MASKS_LEN {
+            1
+        } else {
+            t[i + 1] as usize + 1
+        };
+        t[i] = if run > 255 { 255 } else { run as u8 };
+    }
+    t
+}
+
+/// `CLEAR_RUN[i]`: how many entries from `MASKS[i]` on are clear before one is set (or
+/// the pattern ends). An update can fill that many columns without looking at the object.
+pub static CLEAR_RUN: [u8; MASKS_LEN] = build_clear_run();
 
 /// Which bit of the 20-bit playfield register (PF0 in bits 0..4, PF1 in 4..12, PF2 in
 /// 12..20) drives playfield column `c` (0..20, left to right) of the left half.
@@ -348,6 +373,35 @@ pub const fn poke_delay(addr: u16) -> Option<i32> {
         _ => Some(0),
     }
 }
+
+const fn build_poke_delay() -> [i8; 64] {
+    let mut t = [0i8; 64];
+    let mut a = 0;
+    while a < 64 {
+        t[a] = match poke_delay(a as u16) {
+            Some(d) => d as i8,
+            None => -1,
+        };
+        a += 1;
+    }
+    t
+}
+
+/// [`poke_delay`] as a table; -1 for the playfield registers.
+pub static POKE_DELAY: [i8; 64] = build_poke_delay();
+
+const fn build_reflect() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (i as u8).reverse_bits();
+        i += 1;
+    }
+    t
+}
+
+/// Player graphics mirrored (REFPx).
+pub static REFLECT: [u8; 256] = build_reflect();
 
 /// The playfield registers' delay, by CPU cycle within the line modulo 4.
 pub const fn pf_delay(clock_in_line: i32) -> i32 {
