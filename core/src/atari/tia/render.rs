@@ -21,12 +21,6 @@ use super::Tia;
 struct Mask(usize);
 
 impl Mask {
-    /// The mask entry at visible column `h`.
-    #[inline(always)]
-    fn at(self, h: usize) -> u8 {
-        MASKS[self.0 + h]
-    }
-
     /// Columns from `h` on before the object shows (0 if it shows at `h`).
     #[inline(always)]
     fn clear_run(self, h: usize) -> usize {

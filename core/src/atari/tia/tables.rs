@@ -164,7 +164,7 @@ const fn build_clear_run() -> [u8; MASKS_LEN] {
         i -= 1;
         let run = if m[i] != 0 {
             0
-        } else if (i + 1) % W == 0 || i + 1 == MASKS_LEN {
+        } else if (i + 1).is_multiple_of(W) || i + 1 == MASKS_LEN {
             1
         } else {
             t[i + 1] as usize + 1
