@@ -152,6 +152,8 @@ impl Ale {
             ale.apply_inputs();
             ale.machine.run_frame();
         }
+        // ...and then resets the system once more (a second random RIOT timer draw).
+        ale.machine.reset();
         ale.set_paddles(PADDLE_DEFAULT, PADDLE_DEFAULT);
         ale.reset();
         // As with ale-py: a mode or difficulty other than the default is set after loading

@@ -1,35 +1,920 @@
-//! The TIA: video, collisions, input ports. STUB: being written.
+//! The TIA: video, collisions and input ports, behaving as Stella 2.4.2's TIA (not as the
+//! real chip where the two differ), so that frames match ALE 0.12.1 pixel for pixel.
+//!
+//! The model is Stella's: the frame is drawn lazily. Register writes and reads first draw
+//! the frame up to the current colour clock (plus a per-register delay), then change state.
+//! Clocks are counted relative to the bus cycle counter, which restarts at every frame; the
+//! clock stamps use Stella's wrapping `i32`/`u32` arithmetic, since ALE's behaviour in odd
+//! cases (paddles, frames without VSYNC) depends on it.
 
-#[derive(Clone, Debug, Default)]
+#[cfg(test)]
+mod reference;
+mod render;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+use tables::*;
+
+/// Colour clocks in a scanline.
+const CLOCKS_PER_LINE: i32 = 228;
+/// Colour clocks of horizontal blank at the start of a line.
+const HBLANK: i32 = 68;
+/// Frame buffer size (Stella's: 300 lines of 160 pixels).
+const BUFFER_LEN: usize = 160 * 300;
+/// NTSC: a frame ends by itself after this many scanlines without VSYNC.
+const MAX_SCANLINES: i32 = 290;
+
+/// Whether a write to this TIA register leaves everything that is drawn unchanged: WSYNC,
+/// RSYNC, audio, motion registers (they act at HMOVE), HMCLR, unused addresses.
+#[inline]
+fn draws_nothing(addr: u16) -> bool {
+    const fn set() -> u64 {
+        let mut m = 0u64;
+        let mut a = 0;
+        while a < 64 {
+            if matches!(a, 0x02 | 0x03 | 0x15..=0x1a | 0x20..=0x24 | 0x2b | 0x2d..=0x3f) {
+                m |= 1 << a;
+            }
+            a += 1;
+        }
+        m
+    }
+    const SET: u64 = set();
+    (SET >> (addr & 0x3f)) & 1 != 0
+}
+
+/// Stella's `Controller::maximumResistance` (an unconnected pot).
+pub const MAX_RESISTANCE: i32 = i32::MAX;
+/// Stella's `Controller::minimumResistance`.
+pub const MIN_RESISTANCE: i32 = 0;
+
+#[derive(Clone)]
 pub struct Tia {
     /// Paddle resistances on INPT0..3 (Stella's `Controller::read(analog pin)` values).
     pub pot_resistance: [i32; 4],
     /// Levels on INPT4/INPT5 (true = high = button not pressed).
     pub inpt45: [bool; 2],
+
+    // Display window (Stella's Display.YStart / Display.Height properties).
+    ystart: u32,
+    height: u32,
+
+    // Frame buffers: the one being drawn and the previous one (swapped at frame start).
+    cur: Vec<u8>,
+    prev: Vec<u8>,
+    /// Where the next drawn pixel goes in `cur`.
+    fp: usize,
+
+    // Frame timing, in colour clocks relative to the bus cycle counter * 3.
+    clock_when_frame_started: i32,
+    clock_start_display: i32,
+    clock_stop_display: i32,
+    clock_at_last_update: i32,
+    clocks_to_end_of_scanline: i32,
+    vsync_finish_clock: i32,
+    start_display_offset: i32,
+    stop_display_offset: i32,
+    scanline_count_for_last_frame: i32,
+    current_scanline: i32,
+
+    /// A frame has been started and not yet ended by VSYNC (Stella's `myPartialFrameFlag`).
+    pub(crate) partial_frame: bool,
+    frame_greyed: bool,
+    /// The TIA asked the CPU to stop (Stella's `m6502().stop()`): the frame is over.
+    pub(crate) stop_cpu: bool,
+    frame_counter: u32,
+
+    // Registers and derived drawing state.
+    enabled: u8,
+    vsync: u8,
+    vblank: u8,
+    nusiz: [u8; 2],
+    prio_score: u8,
+    /// Colour registers, low bit cleared: background, playfield, player 0, player 1.
+    colors: [u8; 4],
+    ctrlpf: u8,
+    refp: [bool; 2],
+    pf: u32,
+    grp: [u8; 2],
+    dgrp: [u8; 2],
+    enam: [bool; 2],
+    enabl: bool,
+    denabl: bool,
+    hmp: [u8; 2],
+    hmm: [u8; 2],
+    hmbl: u8,
+    vdelp: [bool; 2],
+    vdelbl: bool,
+    resmp: [bool; 2],
+    collision: u16,
+    posp: [i16; 2],
+    posm: [i16; 2],
+    posbl: i16,
+    cur_grp: [u8; 2],
+
+    // Current object masks: offsets into `tables::MASKS`.
+    mask_p: [usize; 2],
+    mask_m: [usize; 2],
+    mask_bl: usize,
+    /// Which playfield mask table is used (CTRLPF reflect bit, latched per line).
+    pf_reflect: usize,
+
+    last_hmove_clock: i32,
+    hmove_blank: bool,
+    allow_hmove_blanks: bool,
+    cosmic_ark: bool,
+    cosmic_ark_counter: u32,
+
+    dump_enabled: bool,
+    dump_disabled_cycle: i32,
+
+    /// Drawing deferred by accesses that change nothing drawn: Stella draws up to every
+    /// access, but drawing later in one go gives the same pixels (see `defer_update`).
+    deferred: bool,
+    deferred_clock: i32,
+
+    /// Tests: draw with the reference renderer.
+    #[cfg(test)]
+    use_reference: bool,
+}
+
+impl std::fmt::Debug for Tia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tia")
+            .field("ystart", &self.ystart)
+            .field("height", &self.height)
+            .field("partial_frame", &self.partial_frame)
+            .field("frame_counter", &self.frame_counter)
+            .field("posp", &self.posp)
+            .field("posm", &self.posm)
+            .field("posbl", &self.posbl)
+            .field("collision", &self.collision)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Tia {
+    fn default() -> Self {
+        Tia::new()
+    }
 }
 
 impl Tia {
+    /// A TIA for the default display window (Stella's defaults: YStart 34, Height 210).
     pub fn new() -> Self {
-        Tia::default()
+        Tia::with_display(34, 210)
     }
+
+    /// A TIA drawing `height` lines starting at scanline `ystart`.
+    pub fn with_display(ystart: u32, height: u32) -> Self {
+        let mut t = Tia {
+            pot_resistance: [MAX_RESISTANCE; 4],
+            inpt45: [true; 2],
+            ystart,
+            height,
+            cur: vec![0; BUFFER_LEN],
+            prev: vec![0; BUFFER_LEN],
+            fp: 0,
+            clock_when_frame_started: 0,
+            clock_start_display: 0,
+            clock_stop_display: 0,
+            clock_at_last_update: 0,
+            clocks_to_end_of_scanline: CLOCKS_PER_LINE,
+            vsync_finish_clock: 0x7fff_ffff,
+            start_display_offset: 0,
+            stop_display_offset: 0,
+            scanline_count_for_last_frame: 0,
+            current_scanline: 0,
+            partial_frame: false,
+            frame_greyed: false,
+            stop_cpu: false,
+            frame_counter: 0,
+            enabled: 0,
+            vsync: 0,
+            vblank: 0,
+            nusiz: [0; 2],
+            prio_score: 0,
+            colors: [0; 4],
+            ctrlpf: 0,
+            refp: [false; 2],
+            pf: 0,
+            grp: [0; 2],
+            dgrp: [0; 2],
+            enam: [false; 2],
+            enabl: false,
+            denabl: false,
+            hmp: [0; 2],
+            hmm: [0; 2],
+            hmbl: 0,
+            vdelp: [false; 2],
+            vdelbl: false,
+            resmp: [false; 2],
+            collision: 0,
+            posp: [0; 2],
+            posm: [0; 2],
+            posbl: 0,
+            cur_grp: [0; 2],
+            mask_p: [mask_at(player_pattern(false, 0), 0); 2],
+            mask_m: [mask_at(missile_pattern(0, 0), 0); 2],
+            mask_bl: mask_at(ball_pattern(0), 0),
+            pf_reflect: 0,
+            last_hmove_clock: 0,
+            hmove_blank: false,
+            allow_hmove_blanks: true,
+            cosmic_ark: false,
+            cosmic_ark_counter: 0,
+            dump_enabled: false,
+            dump_disabled_cycle: 0,
+            deferred: false,
+            deferred_clock: 0,
+            #[cfg(test)]
+            use_reference: false,
+        };
+        t.frame_reset(0);
+        t
+    }
+
+    /// Changes the display window (takes effect at the next reset, as Stella's properties).
+    pub fn set_display(&mut self, ystart: u32, height: u32) {
+        self.ystart = ystart;
+        self.height = height;
+    }
+
+    pub fn ystart(&self) -> u32 {
+        self.ystart
+    }
+
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// The frame being drawn (after a completed frame: that frame), `160 * height` bytes of
+    /// TIA colour values with the low bit clear (Stella's `currentFrameBuffer`).
+    pub fn frame(&self) -> &[u8] {
+        &self.cur[..160 * self.height as usize]
+    }
+
+    /// Frames completed with VSYNC since power-on.
+    pub fn frame_count(&self) -> u32 {
+        self.frame_counter
+    }
+
+    /// Scanlines in the last completed frame.
+    pub fn scanlines_last_frame(&self) -> i32 {
+        self.scanline_count_for_last_frame
+    }
+
+    /// Whether HMOVE blanks are drawn (Stella's Emulation.HmoveBlanks property; YES).
+    pub fn set_hmove_blanks(&mut self, allow: bool) {
+        self.allow_hmove_blanks = allow;
+    }
+
+    /// Stella's `TIA::reset` (the bus counter has just been restarted at 0).
     pub fn reset(&mut self) {
-        todo!()
+        self.enabled = 0;
+        self.vsync = 0;
+        self.vblank = 0;
+        self.nusiz = [0; 2];
+        self.colors = [0; 4];
+        self.prio_score = 0;
+        self.ctrlpf = 0;
+        self.refp = [false; 2];
+        self.pf = 0;
+        self.grp = [0; 2];
+        self.dgrp = [0; 2];
+        self.enam = [false; 2];
+        self.enabl = false;
+        self.denabl = false;
+        self.hmp = [0; 2];
+        self.hmm = [0; 2];
+        self.hmbl = 0;
+        self.vdelp = [false; 2];
+        self.vdelbl = false;
+        self.resmp = [false; 2];
+        self.collision = 0;
+        self.posp = [0; 2];
+        self.posm = [0; 2];
+        self.posbl = 0;
+        self.cur_grp = [0; 2];
+        // Stella points every mask at position 0's first entry, i.e. pattern offset 0,
+        // which is the pattern for position 160 == 0.
+        self.mask_bl = ball_pattern(0);
+        self.mask_m = [missile_pattern(0, 0); 2];
+        self.mask_p = [player_pattern(false, 0); 2];
+        self.pf_reflect = 0;
+        self.last_hmove_clock = 0;
+        self.hmove_blank = false;
+        self.cosmic_ark = false;
+        self.cosmic_ark_counter = 0;
+        self.dump_enabled = false;
+        self.dump_disabled_cycle = 0;
+        self.deferred = false;
+        self.frame_reset(0);
     }
-    pub fn read(&mut self, _addr: u16, _cycles: u32, _data_bus: u8) -> u8 {
-        todo!()
+
+    /// Stella's `frameReset`: clear the buffers and restart the frame timing at `cycles`.
+    fn frame_reset(&mut self, cycles: u32) {
+        self.cur.fill(0);
+        self.prev.fill(0);
+        self.fp = 0;
+        self.start_display_offset = 228 * self.ystart as i32;
+        self.stop_display_offset = self.start_display_offset + 228 * self.height as i32;
+        self.clock_when_frame_started = cycles.wrapping_mul(3) as i32;
+        self.clock_start_display = self
+            .clock_when_frame_started
+            .wrapping_add(self.start_display_offset);
+        self.clock_stop_display = self
+            .clock_when_frame_started
+            .wrapping_add(self.stop_display_offset);
+        self.clock_at_last_update = self.clock_when_frame_started;
+        self.clocks_to_end_of_scanline = CLOCKS_PER_LINE;
+        self.vsync_finish_clock = 0x7fff_ffff;
+        self.scanline_count_for_last_frame = 0;
+        self.current_scanline = 0;
     }
-    /// Returns the CPU cycles to stall (WSYNC).
-    pub fn write(
-        &mut self,
-        _addr: u16,
-        _value: u8,
-        _cycles: u32,
-        _last_access_was_read: bool,
-    ) -> u32 {
-        todo!()
-    }
+
     /// Stella's `systemCyclesReset`: the bus counter is about to restart from 0 after `cycles`.
-    pub fn cycles_reset(&mut self, _cycles: u32) {
-        todo!()
+    pub fn cycles_reset(&mut self, cycles: u32) {
+        self.dump_disabled_cycle = self.dump_disabled_cycle.wrapping_sub(cycles as i32);
+        let clocks = cycles.wrapping_mul(3) as i32;
+        self.clock_when_frame_started = self.clock_when_frame_started.wrapping_sub(clocks);
+        self.clock_start_display = self.clock_start_display.wrapping_sub(clocks);
+        self.clock_stop_display = self.clock_stop_display.wrapping_sub(clocks);
+        self.clock_at_last_update = self.clock_at_last_update.wrapping_sub(clocks);
+        self.vsync_finish_clock = self.vsync_finish_clock.wrapping_sub(clocks);
+        self.last_hmove_clock = self.last_hmove_clock.wrapping_sub(clocks);
+        self.deferred_clock = self.deferred_clock.wrapping_sub(clocks);
+    }
+
+    /// First half of Stella's `startFrame`, before the bus counter restarts: swaps the
+    /// buffers and returns the colour clocks already elapsed in the current scanline.
+    pub(crate) fn start_frame_before_reset(&mut self, cycles: u32) -> u32 {
+        std::mem::swap(&mut self.cur, &mut self.prev);
+        self.clocks_since_frame_start(cycles) % 228
+    }
+
+    /// Second half of Stella's `startFrame`, after the bus counter restarted at 0.
+    pub(crate) fn start_frame_after_reset(&mut self, clocks: u32) {
+        self.clock_when_frame_started = (clocks as i32).wrapping_neg();
+        self.clock_start_display = self
+            .clock_when_frame_started
+            .wrapping_add(self.start_display_offset);
+        self.clock_stop_display = self
+            .clock_when_frame_started
+            .wrapping_add(self.stop_display_offset);
+        self.clock_at_last_update = self.clock_start_display;
+        self.clocks_to_end_of_scanline = CLOCKS_PER_LINE;
+        self.fp = 0;
+        self.frame_greyed = false;
+    }
+
+    /// The end of Stella's `TIA::update`, once the CPU has stopped: end the frame, or grey
+    /// out the rest of a frame that did not finish.
+    pub(crate) fn finish_update(&mut self, cycles: u32) {
+        self.flush_deferred();
+        self.current_scanline = (self.clocks_since_frame_start(cycles) / 228) as i32;
+        if self.partial_frame {
+            if !self.frame_greyed {
+                self.grey_out_frame(cycles);
+            }
+            self.frame_greyed = true;
+        } else {
+            self.scanline_count_for_last_frame = self.current_scanline;
+            self.frame_counter = self.frame_counter.wrapping_add(1);
+            self.frame_greyed = false;
+        }
+    }
+
+    /// Colour clocks since the frame started, as Stella's unsigned arithmetic gives it.
+    #[inline]
+    fn clocks_since_frame_start(&self, cycles: u32) -> u32 {
+        cycles
+            .wrapping_mul(3)
+            .wrapping_sub(self.clock_when_frame_started as u32)
+    }
+
+    /// Stella's `greyOutFrame`: the undrawn rest of an unfinished frame is dimmed.
+    fn grey_out_frame(&mut self, cycles: u32) {
+        let c = (self.clocks_since_frame_start(cycles) / 228).max(self.ystart);
+        for s in c..self.height + self.ystart {
+            let row = ((s - self.ystart) * 160) as usize;
+            for px in &mut self.cur[row..row + 160] {
+                *px = (*px & 0x0f) >> 1;
+            }
+        }
+    }
+
+    /// Colour clock within the current scanline (C's truncating `%`).
+    #[inline]
+    fn hpos_of(&self, clock: i32) -> i32 {
+        clock.wrapping_sub(self.clock_when_frame_started) % CLOCKS_PER_LINE
+    }
+
+    /// For an access that changes nothing drawn, Stella still draws up to it. Drawing
+    /// lazily instead gives the same frame: the pixels drawn only depend on the drawing
+    /// state, which such an access leaves alone, and the scratch writes Stella makes past
+    /// the end of a partial update (4-pixel groups) do not depend on where updates split.
+    /// The one exception, the HMOVE blank clearing (it depends on where each update of the
+    /// line starts), is avoided by drawing right away while an HMOVE blank is pending.
+    /// The deferred point is drawn at the latest when the frame is handed over.
+    #[inline]
+    fn defer_update(&mut self, clock: i32) {
+        if self.hmove_blank {
+            self.update_frame(clock);
+        } else {
+            self.deferred = true;
+            self.deferred_clock = clock;
+        }
+    }
+
+    fn flush_deferred(&mut self) {
+        if self.deferred {
+            self.deferred = false;
+            self.update_frame(self.deferred_clock);
+        }
+    }
+
+    /// Stella's `updateFrame`: draw the frame up to colour clock `clock`.
+    #[inline]
+    fn update_frame(&mut self, clock: i32) {
+        if clock < self.clock_start_display
+            || self.clock_at_last_update >= self.clock_stop_display
+            || self.clock_at_last_update >= clock
+        {
+            return;
+        }
+        self.update_frame_to(clock);
+    }
+
+    #[inline(never)]
+    fn update_frame_to(&mut self, clock: i32) {
+        let clock = clock.min(self.clock_stop_display);
+
+        // Fast path: an advance that stays within this line's horizontal blank draws
+        // nothing (what the general loop below does for it, minus the work).
+        let from_line_start = CLOCKS_PER_LINE - self.clocks_to_end_of_scanline;
+        let n = clock.wrapping_sub(self.clock_at_last_update);
+        if !self.hmove_blank && from_line_start + n <= HBLANK {
+            self.clocks_to_end_of_scanline -= n;
+            self.clock_at_last_update = clock;
+            return;
+        }
+
+        loop {
+            let mut from_line_start = CLOCKS_PER_LINE - self.clocks_to_end_of_scanline;
+            let mut to_update;
+            if clock
+                > self
+                    .clock_at_last_update
+                    .wrapping_add(self.clocks_to_end_of_scanline)
+            {
+                // Finish the current line.
+                to_update = self.clocks_to_end_of_scanline;
+                self.clocks_to_end_of_scanline = CLOCKS_PER_LINE;
+                self.clock_at_last_update = self.clock_at_last_update.wrapping_add(to_update);
+            } else {
+                to_update = clock.wrapping_sub(self.clock_at_last_update);
+                self.clocks_to_end_of_scanline -= to_update;
+                self.clock_at_last_update = clock;
+            }
+
+            // Nothing is drawn during horizontal blank.
+            if from_line_start < HBLANK {
+                let skip = (HBLANK - from_line_start).min(to_update);
+                from_line_start += skip;
+                to_update -= skip;
+            }
+
+            let line_fp = self.fp;
+            if to_update != 0 {
+                #[cfg(test)]
+                if self.use_reference {
+                    reference::reference_render(
+                        self,
+                        to_update as usize,
+                        (from_line_start - HBLANK) as usize,
+                    );
+                } else {
+                    self.render_scanline(to_update as usize, (from_line_start - HBLANK) as usize);
+                }
+                #[cfg(not(test))]
+                self.render_scanline(to_update as usize, (from_line_start - HBLANK) as usize);
+            }
+
+            // HMOVE blanks: the first 8 pixels after an early HMOVE are black. Stella
+            // clears from where this update started, possibly past what it drew; later
+            // updates of the line overwrite the excess.
+            if self.hmove_blank && from_line_start < HBLANK + 8 {
+                let blanks = (HBLANK + 8 - from_line_start) as usize;
+                self.cur[line_fp..line_fp + blanks].fill(0);
+                if to_update + from_line_start >= HBLANK + 8 {
+                    self.hmove_blank = false;
+                }
+            }
+
+            if self.clocks_to_end_of_scanline == CLOCKS_PER_LINE {
+                self.end_of_scanline();
+            }
+
+            if self.clock_at_last_update >= clock {
+                break;
+            }
+        }
+    }
+
+    /// What Stella does at the end of each drawn scanline.
+    fn end_of_scanline(&mut self) {
+        self.pf_reflect = (self.ctrlpf & 0x01) as usize;
+        // A RESPx during the line hid the player's first copy for the rest of that line.
+        for i in 0..2 {
+            self.mask_p[i] = mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]);
+        }
+        if self.cosmic_ark {
+            // Stella's emulation of the "Cosmic Ark" starfield: missile 0 keeps moving
+            // by a 4-line cycle of amounts, and changes shape on two of those lines.
+            const STEP: [i16; 4] = [18, 33, 0, 17];
+            self.cosmic_ark_counter = (self.cosmic_ark_counter + 1) & 3;
+            let mut pos = self.posm[0] - STEP[self.cosmic_ark_counter as usize];
+            if pos >= 160 {
+                pos -= 160;
+            } else if pos < 0 {
+                pos += 160;
+            }
+            self.posm[0] = pos;
+            let size = (self.nusiz[0] & 0x30) >> 4;
+            self.mask_m[0] = match self.cosmic_ark_counter {
+                1 => mask_at(missile_pattern(self.nusiz[0], size | 1), pos),
+                2 => DISABLED_BASE,
+                _ => mask_at(missile_pattern(self.nusiz[0], size), pos),
+            };
+        }
+    }
+
+    #[inline]
+    fn update_missile_mask(&mut self, i: usize) {
+        self.mask_m[i] = mask_at(
+            missile_pattern(self.nusiz[i], (self.nusiz[i] & 0x30) >> 4),
+            self.posm[i],
+        );
+    }
+
+    #[inline]
+    fn update_ball_mask(&mut self) {
+        self.mask_bl = mask_at(ball_pattern((self.ctrlpf & 0x30) >> 4), self.posbl);
+    }
+
+    #[inline]
+    fn set_enabled(&mut self, bit: u8, on: bool) {
+        if on {
+            self.enabled |= bit;
+        } else {
+            self.enabled &= !bit;
+        }
+    }
+
+    /// Recomputes what the players draw (vertical delay and reflection applied).
+    fn update_players(&mut self) {
+        for i in 0..2 {
+            let g = if self.vdelp[i] {
+                self.dgrp[i]
+            } else {
+                self.grp[i]
+            };
+            self.cur_grp[i] = if self.refp[i] { REFLECT[g as usize] } else { g };
+        }
+        self.set_enabled(P0_BIT, self.cur_grp[0] != 0);
+        self.set_enabled(P1_BIT, self.cur_grp[1] != 0);
+    }
+
+    fn update_ball_enabled(&mut self) {
+        let on = if self.vdelbl { self.denabl } else { self.enabl };
+        self.set_enabled(BL_BIT, on);
+    }
+
+    fn update_pf_enabled(&mut self) {
+        self.set_enabled(PF_BIT, self.pf != 0);
+    }
+
+    /// A TIA read (collision latches and input ports).
+    pub fn read(&mut self, addr: u16, cycles: u32, data_bus: u8) -> u8 {
+        let clock = cycles.wrapping_mul(3) as i32;
+        if addr & 0x08 == 0 {
+            // Collision latches: bring the drawing (which sets them) up to date.
+            self.update_frame(clock);
+        } else {
+            self.defer_update(clock);
+        }
+        let noise = data_bus & 0x3f;
+        let c = self.collision;
+        let bit = |mask: u16, v: u8| if c & mask != 0 { v } else { 0 };
+        match addr & 0x0f {
+            0x00 => bit(0x0001, 0x80) | bit(0x0002, 0x40) | noise,
+            0x01 => bit(0x0004, 0x80) | bit(0x0008, 0x40) | noise,
+            0x02 => bit(0x0010, 0x80) | bit(0x0020, 0x40) | noise,
+            0x03 => bit(0x0040, 0x80) | bit(0x0080, 0x40) | noise,
+            0x04 => bit(0x0100, 0x80) | bit(0x0200, 0x40) | noise,
+            0x05 => bit(0x0400, 0x80) | bit(0x0800, 0x40) | noise,
+            0x06 => bit(0x1000, 0x80) | noise,
+            0x07 => bit(0x2000, 0x80) | bit(0x4000, 0x40) | noise,
+            a @ 0x08..=0x0b => self.read_pot((a - 8) as usize, cycles) | noise,
+            0x0c => (if self.inpt45[0] { 0x80 } else { 0 }) | noise,
+            0x0d => (if self.inpt45[1] { 0x80 } else { 0 }) | noise,
+            _ => noise,
+        }
+    }
+
+    /// INPT0..3: a paddle's capacitor charges through its pot once VBLANK stops dumping it
+    /// to ground; the port reads high once charged. Stella's arithmetic, wraps included.
+    fn read_pot(&self, pin: usize, cycles: u32) -> u8 {
+        let r = self.pot_resistance[pin];
+        if r == MIN_RESISTANCE {
+            0x80
+        } else if r == MAX_RESISTANCE || self.dump_enabled {
+            0
+        } else {
+            let t = 1.6 * r as f64 * 0.01e-6;
+            let needed = (t * 1.19e6) as u32;
+            if cycles > (self.dump_disabled_cycle as u32).wrapping_add(needed) {
+                0x80
+            } else {
+                0
+            }
+        }
+    }
+
+    /// A TIA write. Returns the CPU cycles to stall (WSYNC).
+    pub fn write(&mut self, addr: u16, value: u8, cycles: u32, last_access_was_read: bool) -> u32 {
+        let addr = addr & 0x3f;
+        let clock = cycles.wrapping_mul(3) as i32;
+        let delay = match POKE_DELAY[addr as usize] {
+            d if d >= 0 => d as i32,
+            _ => pf_delay(self.hpos_of(clock)),
+        };
+        // A frame that runs too long without VSYNC is ended anyway.
+        let too_long =
+            clock.wrapping_sub(self.clock_when_frame_started) / CLOCKS_PER_LINE > MAX_SCANLINES;
+        if !too_long && draws_nothing(addr) {
+            self.defer_update(clock.wrapping_add(delay));
+        } else {
+            self.update_frame(clock.wrapping_add(delay));
+        }
+        if too_long {
+            self.stop_cpu = true;
+            self.partial_frame = false;
+        }
+
+        let mut stall = 0;
+        match addr {
+            0x00 => {
+                // VSYNC
+                self.vsync = value;
+                if value & 0x02 != 0 {
+                    self.vsync_finish_clock = clock.wrapping_add(228);
+                } else if clock >= self.vsync_finish_clock {
+                    // VSYNC turned off at least a line after it was turned on: frame done.
+                    self.vsync_finish_clock = 0x7fff_ffff;
+                    self.stop_cpu = true;
+                    self.partial_frame = false;
+                }
+            }
+            0x01 => {
+                // VBLANK; D7 dumps the paddle capacitors to ground.
+                if self.vblank & 0x80 == 0 && value & 0x80 != 0 {
+                    self.dump_enabled = true;
+                }
+                if self.vblank & 0x80 != 0 && value & 0x80 == 0 {
+                    self.dump_enabled = false;
+                    self.dump_disabled_cycle = cycles as i32;
+                }
+                self.vblank = value;
+            }
+            // WSYNC: the CPU only halts on a write following a read (a read-modify-write's
+            // second write does not halt it again).
+            0x02 if last_access_was_read => {
+                let line_start_cycle = (self.clock_when_frame_started / 3) as u32;
+                let to_end = 76 - cycles.wrapping_sub(line_start_cycle) % 76;
+                if to_end < 76 {
+                    stall = to_end;
+                }
+            }
+            0x03 => {} // RSYNC: not emulated
+            0x04 | 0x05 => {
+                let i = (addr - 0x04) as usize;
+                self.nusiz[i] = value;
+                self.mask_p[i] = mask_at(player_pattern(false, value), self.posp[i]);
+                self.update_missile_mask(i);
+            }
+            0x06..=0x09 => {
+                let c = value & 0xfe;
+                match addr {
+                    0x06 => self.colors[2] = c,
+                    0x07 => self.colors[3] = c,
+                    0x08 => self.colors[1] = c,
+                    _ => self.colors[0] = c,
+                }
+            }
+            0x0a => {
+                self.ctrlpf = value;
+                self.prio_score = (value & 0x06) << 5;
+                // The reflection takes effect now only on the left part of the line.
+                if self.hpos_of(clock) < HBLANK + 79 {
+                    self.pf_reflect = (value & 0x01) as usize;
+                }
+                self.update_ball_mask();
+            }
+            0x0b | 0x0c => {
+                let i = (addr - 0x0b) as usize;
+                let r = value & 0x08 != 0;
+                if r != self.refp[i] {
+                    self.refp[i] = r;
+                    self.cur_grp[i] = REFLECT[self.cur_grp[i] as usize];
+                }
+            }
+            0x0d => {
+                self.pf = (self.pf & 0x000f_fff0) | ((value >> 4) & 0x0f) as u32;
+                self.update_pf_enabled();
+            }
+            0x0e => {
+                self.pf = (self.pf & 0x000f_f00f) | ((value as u32) << 4);
+                self.update_pf_enabled();
+            }
+            0x0f => {
+                self.pf = (self.pf & 0x0000_0fff) | ((value as u32) << 12);
+                self.update_pf_enabled();
+            }
+            0x10 | 0x11 => self.reset_player((addr - 0x10) as usize, clock),
+            0x12 | 0x13 => {
+                let i = (addr - 0x12) as usize;
+                let hpos = self.hpos_of(clock);
+                let mut pos = if hpos < HBLANK {
+                    2
+                } else {
+                    ((hpos - HBLANK) + 4) % 160
+                };
+                // Stella's special cases for RESMx shortly after an HMOVE (Dolphin,
+                // Pitfall II).
+                let since_hmove = clock.wrapping_sub(self.last_hmove_clock);
+                if i == 0 && since_hmove == 20 * 3 && hpos == 69 {
+                    pos = 8;
+                } else if i == 1 && since_hmove == 3 * 3 && hpos == 18 {
+                    pos = 3;
+                }
+                self.posm[i] = pos as i16;
+                self.update_missile_mask(i);
+            }
+            0x14 => {
+                let hpos = self.hpos_of(clock);
+                let mut pos = if hpos < HBLANK {
+                    2
+                } else {
+                    ((hpos - HBLANK) + 4) % 160
+                };
+                // Stella's special cases for RESBL shortly after an HMOVE (Escape from
+                // the Mindmaster, Decathlon, Robot Tank, Hole Hunter).
+                let since_hmove = clock.wrapping_sub(self.last_hmove_clock);
+                if since_hmove == 18 * 3 && (hpos == 60 || hpos == 69) {
+                    pos = 10;
+                } else if since_hmove == 3 * 3 && hpos == 18 {
+                    pos = 3;
+                } else if since_hmove == 7 * 3 && hpos == 30 {
+                    pos = 6;
+                } else if since_hmove == 6 * 3 && hpos == 27 {
+                    pos = 5;
+                }
+                self.posbl = pos as i16;
+                self.update_ball_mask();
+            }
+            0x15..=0x1a => {} // audio: no effect on frames or RAM
+            0x1b => {
+                self.grp[0] = value;
+                self.dgrp[1] = self.grp[1];
+                self.update_players();
+            }
+            0x1c => {
+                self.grp[1] = value;
+                self.dgrp[0] = self.grp[0];
+                self.denabl = self.enabl;
+                self.update_players();
+                self.update_ball_enabled();
+            }
+            0x1d | 0x1e => {
+                let i = (addr - 0x1d) as usize;
+                self.enam[i] = value & 0x02 != 0;
+                let bit = if i == 0 { M0_BIT } else { M1_BIT };
+                self.set_enabled(bit, self.enam[i] && !self.resmp[i]);
+            }
+            0x1f => {
+                self.enabl = value & 0x02 != 0;
+                self.update_ball_enabled();
+            }
+            0x20 => self.hmp[0] = value >> 4,
+            0x21 => self.hmp[1] = value >> 4,
+            0x22 => {
+                let hm = value >> 4;
+                // Stella's trigger for the "Cosmic Ark" missile bug: HMM0 changed from 7
+                // to 6 exactly 21 cycles after an HMOVE.
+                if clock == self.last_hmove_clock.wrapping_add(21 * 3)
+                    && self.hmm[0] == 7
+                    && hm == 6
+                {
+                    self.cosmic_ark = true;
+                    self.cosmic_ark_counter = 0;
+                }
+                self.hmm[0] = hm;
+            }
+            0x23 => self.hmm[1] = value >> 4,
+            0x24 => self.hmbl = value >> 4,
+            0x25 | 0x26 => {
+                self.vdelp[(addr - 0x25) as usize] = value & 0x01 != 0;
+                self.update_players();
+            }
+            0x27 => {
+                self.vdelbl = value & 0x01 != 0;
+                self.update_ball_enabled();
+            }
+            0x28 | 0x29 => {
+                let i = (addr - 0x28) as usize;
+                if self.resmp[i] && value & 0x02 == 0 {
+                    // Releasing the missile: it appears centred on its player.
+                    let middle = match self.nusiz[i] & 0x07 {
+                        0x05 => 8,
+                        0x07 => 16,
+                        _ => 4,
+                    };
+                    self.posm[i] = (self.posp[i] + middle) % 160;
+                    self.update_missile_mask(i);
+                }
+                self.resmp[i] = value & 0x02 != 0;
+                let bit = if i == 0 { M0_BIT } else { M1_BIT };
+                self.set_enabled(bit, self.enam[i] && !self.resmp[i]);
+            }
+            0x2a => self.hmove(clock),
+            0x2b => {
+                self.hmp = [0; 2];
+                self.hmm = [0; 2];
+                self.hmbl = 0;
+            }
+            0x2c => self.collision = 0,
+            _ => {}
+        }
+        stall
+    }
+
+    /// RESP0/RESP1.
+    fn reset_player(&mut self, i: usize, clock: i32) {
+        let hpos = self.hpos_of(clock);
+        let newx = if hpos < HBLANK {
+            3
+        } else {
+            ((hpos - HBLANK) + 5) % 160
+        } as i16;
+        match reset_when(self.nusiz[i], self.posp[i], newx) {
+            1 => {
+                // Reset while a copy is being drawn: Stella lets the copy finish (draws
+                // 11 more clocks with the old position) and hides the new first copy.
+                self.update_frame(clock.wrapping_add(11));
+                self.posp[i] = newx;
+                self.mask_p[i] = mask_at(player_pattern(true, self.nusiz[i]), newx);
+            }
+            0 => {
+                self.posp[i] = newx;
+                self.mask_p[i] = mask_at(player_pattern(true, self.nusiz[i]), newx);
+            }
+            _ => {
+                // Reset during a copy's start delay: all copies are drawn.
+                self.posp[i] = newx;
+                self.mask_p[i] = mask_at(player_pattern(false, self.nusiz[i]), newx);
+            }
+        }
+    }
+
+    /// HMOVE.
+    fn hmove(&mut self, clock: i32) {
+        let x = (self.hpos_of(clock) / 3).clamp(0, 75) as usize;
+        if self.allow_hmove_blanks && hmove_blanks(x) {
+            self.hmove_blank = true;
+        }
+        fn wrap(p: i16) -> i16 {
+            if p >= 160 {
+                p - 160
+            } else if p < 0 {
+                p + 160
+            } else {
+                p
+            }
+        }
+        for i in 0..2 {
+            self.posp[i] = wrap(self.posp[i] + hmove_motion(x, self.hmp[i]) as i16);
+            self.posm[i] = wrap(self.posm[i] + hmove_motion(x, self.hmm[i]) as i16);
+        }
+        self.posbl = wrap(self.posbl + hmove_motion(x, self.hmbl) as i16);
+        self.update_ball_mask();
+        for i in 0..2 {
+            self.mask_p[i] = mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]);
+            self.update_missile_mask(i);
+        }
+        self.last_hmove_clock = clock;
+        self.cosmic_ark = false;
     }
 }

@@ -1,0 +1,219 @@
+//! Drawing part of one scanline, leaving the frame buffer exactly as Stella's
+//! `updateFrameScanline` does.
+//!
+//! Stella picks a drawing routine by the set of enabled objects. All its routines give
+//! what the general priority logic gives, with two observable differences kept here:
+//! - with only the playfield enabled, score mode colours it by half even when the
+//!   priority bit is set (the general logic ignores score mode under priority);
+//! - the quick routines (all but the general one) write whole aligned groups of 4 pixels
+//!   where none of their objects shows, so an update ending inside such a group spills
+//!   up to 3 pixels past its end. Later updates overwrite the spill, except when the
+//!   frame ends before they come.
+//!
+//! Here the pixels of an update are computed directly (runs without movable objects are
+//! filled at once), and the spill is applied afterwards by Stella's rule.
+
+use super::tables::*;
+use super::Tia;
+
+/// An object's current mask: an offset into `MASKS` (and its companion tables).
+#[derive(Clone, Copy)]
+struct Mask(usize);
+
+impl Mask {
+    /// Columns from `h` on before the object shows (0 if it shows at `h`).
+    #[inline(always)]
+    fn clear_run(self, h: usize) -> usize {
+        CLEAR_RUN[self.0 + h] as usize
+    }
+
+    /// For the 8 columns from `h`: a byte per column, 1 if the object shows there (for a
+    /// player, if its graphics `g` have the bit the mask selects), else 0.
+    #[inline(always)]
+    fn shows8(self, h: usize, g: u8) -> u64 {
+        let i = self.0 + h;
+        let w: [u8; 8] = MASKS[i..i + 8].try_into().unwrap();
+        let x = u64::from_le_bytes(w) & (g as u64 * 0x0101_0101_0101_0101);
+        // A byte's top bit ends up set iff the byte is nonzero (no carries across bytes).
+        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        ((x | ((x & LOW7) + LOW7)) >> 7) & 0x0101_0101_0101_0101
+    }
+
+    /// Whether the object shows nowhere in the 4 columns from `h`.
+    #[inline(always)]
+    fn quiet4(self, h: usize) -> bool {
+        CLEAR_RUN[self.0 + h] >= 4
+    }
+}
+
+/// Whether Stella draws this combination of enabled objects and CTRLPF score/priority
+/// bits with a quick routine (one that spills whole groups of 4).
+const fn quick(key: u8) -> bool {
+    let objs = key & 0x3f;
+    let score = key & SCORE_BIT != 0;
+    match objs {
+        // Playfield alone, any mode.
+        0x20 => true,
+        // One movable object alone; both players; both missiles; the ball with missile 0,
+        // missile 1 or player 1: any mode.
+        0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x05 | 0x0a | 0x12 | 0x18 | 0x14 => true,
+        // The playfield with one player, or with the ball: not in score mode.
+        0x21 | 0x24 | 0x30 => !score,
+        _ => false,
+    }
+}
+
+const fn build_quick() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < 256 {
+        t[k] = quick(k as u8);
+        k += 1;
+    }
+    t
+}
+
+static QUICK: [bool; 256] = build_quick();
+
+impl Tia {
+    /// Draws `count` pixels from visible column `hpos` at the frame pointer, and advances it.
+    #[inline(never)]
+    pub(super) fn render_scanline(&mut self, count: usize, hpos: usize) {
+        let start = self.fp;
+        let end = start + count;
+        self.fp = end;
+        if self.vblank & 0x02 != 0 {
+            self.cur[start..end].fill(0);
+            return;
+        }
+
+        let key = self.enabled | self.prio_score;
+        let colors = self.colors;
+        let pf = if key & PF_BIT != 0 { self.pf } else { 0 };
+        let pfm = &PF_MASKS[self.pf_reflect];
+        // Colour-selection bits for pixels without movable objects. With only the
+        // playfield, Stella's routine uses score colours even under priority.
+        let bg_ps = if key == 0xe0 {
+            SCORE_BIT
+        } else {
+            self.prio_score
+        };
+        let colour =
+            |half: usize, bits: u8| colors[PRIORITY[half][(bits | bg_ps) as usize] as usize];
+        // Colours without movable objects: [half][playfield off/on].
+        let bgc = [
+            [colour(0, 0), colour(0, PF_BIT)],
+            [colour(1, 0), colour(1, PF_BIT)],
+        ];
+        let bg = |h: usize| bgc[(h >= 80) as usize][(pf & pfm[h] != 0) as usize];
+
+        // The movable objects that can show; the others get the empty mask.
+        let none = Mask(DISABLED_BASE);
+        let pick = |bit: u8, m: usize| if key & bit != 0 { Mask(m) } else { none };
+        let p0 = pick(P0_BIT, self.mask_p[0]);
+        let p1 = pick(P1_BIT, self.mask_p[1]);
+        let m0 = pick(M0_BIT, self.mask_m[0]);
+        let m1 = pick(M1_BIT, self.mask_m[1]);
+        let bl = pick(BL_BIT, self.mask_bl);
+        let [g0, g1] = self.cur_grp;
+        let ps = self.prio_score;
+
+        let buf = &mut self.cur[..];
+        let h_end = hpos + count;
+        let mut h = hpos;
+        let mut p = start;
+        let mut col = self.collision;
+        if key & 0x1f == 0 {
+            // Playfield and background only.
+            fill_bg(buf, p, h, h_end, pf, &bg, bgc[0][0]);
+        } else {
+            while h < h_end {
+                let run = (h_end - h)
+                    .min(p0.clear_run(h))
+                    .min(p1.clear_run(h))
+                    .min(m0.clear_run(h))
+                    .min(m1.clear_run(h))
+                    .min(bl.clear_run(h));
+                if run > 0 {
+                    fill_bg(buf, p, h, h + run, pf, &bg, bgc[0][0]);
+                    h += run;
+                    p += run;
+                    continue;
+                }
+                // An object shows here: the general priority logic for the next (up to)
+                // 8 pixels. Each object's "shows" flags for the 8 columns are found at
+                // once, as one byte per column holding the object's bit.
+                let n = (h_end - h).min(8);
+                let objs = (p0.shows8(h, g0) * P0_BIT as u64)
+                    | (p1.shows8(h, g1) * P1_BIT as u64)
+                    | (m0.shows8(h, 0xff) * M0_BIT as u64)
+                    | (m1.shows8(h, 0xff) * M1_BIT as u64)
+                    | (bl.shows8(h, 0xff) * BL_BIT as u64);
+                for i in 0..n {
+                    let hi = h + i;
+                    let mut bits = (objs >> (8 * i)) as u8;
+                    if pf & pfm[hi] != 0 {
+                        bits |= PF_BIT;
+                    }
+                    col |= COLLISIONS[bits as usize];
+                    buf[p + i] =
+                        colors[PRIORITY[(hi >= 80) as usize][(bits | ps) as usize] as usize];
+                }
+                h += n;
+                p += n;
+            }
+        }
+        self.collision = col;
+
+        // Stella's quick routines write the last group whole if it is aligned within the
+        // update and none of their objects shows in it.
+        let g = h_end & !3;
+        if h_end & 3 != 0
+            && g >= hpos
+            && QUICK[key as usize]
+            && p0.quiet4(g)
+            && p1.quiet4(g)
+            && m0.quiet4(g)
+            && m1.quiet4(g)
+            && bl.quiet4(g)
+        {
+            let v = bg(g);
+            buf[end..end + (4 - (h_end & 3))].fill(v);
+        }
+    }
+}
+
+/// Fills columns `h..h_end` (buffer from `p`) with the colours of pixels where no movable
+/// object shows: background or playfield (`bg(h)`; `bk` when the playfield is empty).
+#[inline(always)]
+fn fill_bg(
+    buf: &mut [u8],
+    p: usize,
+    h: usize,
+    h_end: usize,
+    pf: u32,
+    bg: &impl Fn(usize) -> u8,
+    bk: u8,
+) {
+    let n = h_end - h;
+    if pf == 0 {
+        buf[p..p + n].fill(bk);
+        return;
+    }
+    let out = &mut buf[p..p + n];
+    let mut i = 0;
+    // Head up to a 4-column boundary, then whole groups (the playfield is constant over
+    // aligned groups of 4 columns), then the tail.
+    while i < n && (h + i) & 3 != 0 {
+        out[i] = bg(h + i);
+        i += 1;
+    }
+    while i + 4 <= n {
+        out[i..i + 4].copy_from_slice(&[bg(h + i); 4]);
+        i += 4;
+    }
+    while i < n {
+        out[i] = bg(h + i);
+        i += 1;
+    }
+}
