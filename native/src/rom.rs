@@ -328,7 +328,9 @@ fn resolve_in(
         bail!("{problem}: run `qarcade rom fetch` or `qarcade rom import FILE`");
     }
     eprintln!("qarcade: {problem}; fetching the ROMs");
-    fetcher(dir).with_context(|| problem.clone())?;
+    fetcher(dir).map_err(|e| {
+        anyhow!("{problem}, and {e:#}; fix that and run `qarcade rom fetch`, or add the file with `qarcade rom import FILE`")
+    })?;
     let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
     if roms::md5_hex(&bytes) != info.md5 {
         bail!("{} is still corrupt after fetching", path.display());

@@ -20,7 +20,8 @@ fn tempdir(name: &str) -> PathBuf {
     d
 }
 
-/// Asserts a failure with exactly one line on stderr containing `needle`, and no panic.
+/// Asserts a failure whose error is exactly one line on stderr (progress notes may precede
+/// it) containing `needle`, and no panic.
 fn assert_one_line_error(out: &Output, needle: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -28,13 +29,15 @@ fn assert_one_line_error(out: &Output, needle: &str) {
         "expected failure, got success; stderr: {err}"
     );
     assert!(!err.contains("panicked"), "panic: {err}");
-    assert_eq!(
-        err.trim_end().lines().count(),
-        1,
-        "expected one line, got: {err}"
-    );
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "expected one error line, got: {err}");
     assert!(
-        err.to_lowercase().contains(&needle.to_lowercase()),
+        err.trim_end().ends_with(errors[0]),
+        "the error must come last: {err}"
+    );
+    let line = errors[0].to_lowercase();
+    assert!(
+        line.contains(&needle.to_lowercase()),
         "expected {needle:?} in: {err}"
     );
 }
