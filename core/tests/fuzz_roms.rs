@@ -36,6 +36,7 @@ fn thousands_of_random_roms_run_without_panic_or_hang() {
 }
 
 fn run_random_roms() {
+    let mut refused = 0;
     let sizes = [2048, 4096, 8192, 16384, 32768];
     for seed in 0..2000u64 {
         let size = sizes[(seed % sizes.len() as u64) as usize];
@@ -46,11 +47,17 @@ fn run_random_roms() {
             img[n - 4] = 0x00;
             img[n - 3] = 0xF0;
         }
-        let cart = Cart::from_image(&img).expect("supported size");
+        // Stella's autodetection may see a scheme we don't emulate in random bytes: that is
+        // a clean refusal (an error value), which is fine; everything else must run.
+        let Ok(cart) = Cart::from_image(&img) else {
+            refused += 1;
+            continue;
+        };
         let mut m = Machine::new(cart, 34, 210);
         for _ in 0..200 {
             m.run_frame();
         }
         assert_eq!(m.frame().len(), 160 * 210);
     }
+    assert!(refused < 200, "{refused} of 2000 random images refused");
 }
