@@ -94,6 +94,7 @@ const PLAIN_SPEC: GameSpec = GameSpec {
     name: "unknown",
     minimal_actions: &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17],
     modes: &[0],
+    two_player_modes: &[],
     mode_select: None,
     difficulties: &[0, 1, 2, 3],
     starting_actions: &[],
@@ -114,7 +115,7 @@ impl Ale {
         let spec = game.map(Game::spec).unwrap_or(PLAIN_SPEC);
         let default_mode = spec.modes[0];
         let mode = config.mode.unwrap_or(default_mode);
-        if !spec.modes.contains(&mode) {
+        if !spec.modes.contains(&mode) && !spec.two_player_modes.contains(&mode) {
             return Err(AleError::BadMode {
                 game: spec.name,
                 mode,
@@ -178,7 +179,11 @@ impl Ale {
             self.state = g.initial_state();
         }
         if let Some(sel) = self.spec.mode_select {
-            while self.machine.ram()[sel.ram] != self.mode {
+            // Bounded: a mode byte that never shows up must not hang the reset.
+            for _ in 0..256 {
+                if self.machine.ram()[sel.ram] == self.mode {
+                    break;
+                }
                 self.press_select(sel.frames_per_press);
             }
             self.soft_reset();

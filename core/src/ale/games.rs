@@ -35,6 +35,10 @@ pub struct GameSpec {
     pub minimal_actions: &'static [u8],
     /// Modes ALE accepts (the first is the default).
     pub modes: &'static [u8],
+    /// Further modes in which a second player (player B's actions) controls the other side
+    /// instead of the computer. ALE 0.12.1 does not offer them; Multi-Agent ALE does, with
+    /// 1-based game numbers: its mode `n` is our mode `n - 1` (the game's mode byte).
+    pub two_player_modes: &'static [u8],
     pub mode_select: Option<ModeSelect>,
     pub difficulties: &'static [u8],
     pub starting_actions: &'static [u8],
@@ -67,6 +71,11 @@ pub enum Game {
 }
 
 const PONG_MODES: &[u8] = &[0, 1];
+/// Video Olympics' two-player Pong variants (Multi-Agent ALE's Pong modes 3, 4, 9, 10);
+/// mode 3 is PettingZoo pong_v3's "classic" (Multi-Agent ALE mode 4).
+const PONG_TWO_PLAYER_MODES: &[u8] = &[2, 3, 8, 9];
+/// The two-player mode PettingZoo's pong_v3 uses.
+pub const PONG_CLASSIC_TWO_PLAYER: u8 = 3;
 const BREAKOUT_MODES: &[u8] = &[0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44];
 const SPACE_INVADERS_MODES: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
@@ -93,6 +102,7 @@ impl Game {
                 name: "pong",
                 minimal_actions: &[NOOP, FIRE, RIGHT, LEFT, RIGHTFIRE, LEFTFIRE],
                 modes: PONG_MODES,
+                two_player_modes: PONG_TWO_PLAYER_MODES,
                 mode_select: Some(ModeSelect {
                     ram: 0x16,
                     frames_per_press: 2,
@@ -109,6 +119,7 @@ impl Game {
                 name: "breakout",
                 minimal_actions: &[NOOP, FIRE, RIGHT, LEFT],
                 modes: BREAKOUT_MODES,
+                two_player_modes: &[],
                 mode_select: Some(ModeSelect {
                     ram: 0x32,
                     frames_per_press: 1,
@@ -125,6 +136,7 @@ impl Game {
                 name: "space_invaders",
                 minimal_actions: &[NOOP, FIRE, RIGHT, LEFT, RIGHTFIRE, LEFTFIRE],
                 modes: SPACE_INVADERS_MODES,
+                two_player_modes: &[],
                 mode_select: Some(ModeSelect {
                     ram: 0x5c,
                     frames_per_press: 2,
@@ -157,6 +169,7 @@ impl Game {
                     DOWNLEFTFIRE,
                 ],
                 modes: &[0],
+                two_player_modes: &[],
                 mode_select: None,
                 difficulties: &[0, 1],
                 starting_actions: &[],
@@ -169,6 +182,7 @@ impl Game {
                     NOOP, FIRE, UP, RIGHT, LEFT, UPRIGHT, UPLEFT, RIGHTFIRE, LEFTFIRE,
                 ],
                 modes: &[0],
+                two_player_modes: &[],
                 mode_select: None,
                 difficulties: &[0, 1],
                 starting_actions: &[RIGHT],
@@ -181,6 +195,7 @@ impl Game {
                     NOOP, FIRE, RIGHT, LEFT, DOWN, DOWNRIGHT, DOWNLEFT, RIGHTFIRE, LEFTFIRE,
                 ],
                 modes: &[0],
+                two_player_modes: &[],
                 mode_select: None,
                 difficulties: &[0],
                 starting_actions: &[FIRE],
@@ -191,6 +206,7 @@ impl Game {
                 name: "qbert",
                 minimal_actions: &[NOOP, FIRE, UP, RIGHT, LEFT, DOWN],
                 modes: &[0],
+                two_player_modes: &[],
                 mode_select: None,
                 difficulties: &[0, 1],
                 starting_actions: &[],
