@@ -5,17 +5,7 @@ use qarcade_core::ale::games::PONG_CLASSIC_TWO_PLAYER;
 use qarcade_core::ale::{action, Ale, AleConfig};
 
 fn pong_image() -> Option<Vec<u8>> {
-    let dir = std::env::var_os("QARCADE_ROMS")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            let base = std::env::var_os("XDG_CACHE_HOME")
-                .map(std::path::PathBuf::from)
-                .or_else(|| {
-                    std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache"))
-                })?;
-            Some(base.join("qarcade/roms"))
-        })?;
-    std::fs::read(dir.join("pong.bin")).ok()
+    qarcade_core::ale::roms::cached_or_skip("pong")
 }
 
 /// The screen after 120 frames of player A doing nothing and player B holding `b`.
@@ -38,10 +28,7 @@ fn screen_after(image: &[u8], mode: u8, b: u8) -> Vec<u8> {
 
 #[test]
 fn player_b_moves_the_second_paddle_only_in_two_player_modes() {
-    let Some(image) = pong_image() else {
-        eprintln!("skipping: pong.bin not in the ROM cache (qarcade rom fetch)");
-        return;
-    };
+    let Some(image) = pong_image() else { return };
     let left = action::PLAYER_B_OFFSET + action::LEFT;
     let right = action::PLAYER_B_OFFSET + action::RIGHT;
     for mode in [2, PONG_CLASSIC_TWO_PLAYER, 8, 9] {

@@ -7,27 +7,10 @@
 use qarcade_core::ale::action::FIRE;
 use qarcade_core::ale::{Ale, AleConfig};
 use qarcade_core::env::{AtariConfig, AtariEnv, Transition, VecEnv};
-use std::path::PathBuf;
 use std::time::Instant;
 
-/// The ROM cache as `qarcade rom` resolves it.
 fn rom(name: &str) -> Option<Vec<u8>> {
-    let var = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    let dir = var("QARCADE_ROMS")
-        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("qarcade/roms")))
-        .or_else(|| var("HOME").map(|d| d.join(".cache/qarcade/roms")))?;
-    let image = std::fs::read(dir.join(format!("{name}.bin"))).ok();
-    if image.is_none() {
-        eprintln!(
-            "skipping: no {name}.bin in {} (run `qarcade rom fetch`)",
-            dir.display()
-        );
-    }
-    image
+    qarcade_core::ale::roms::cached_or_skip(name)
 }
 
 /// A fixed pseudo-random action stream (no RNG crate needed).

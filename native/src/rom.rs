@@ -5,7 +5,6 @@
 //! checks their MD5s and stores them in the cache directory; `import` adds a file the user
 //! already has; `resolve` turns a `--rom` argument (a path or a name) into an image.
 
-use std::ffi::OsString;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -20,33 +19,9 @@ pub const ALE_PY_VERSION: &str = "0.12.1";
 /// Where the ROMs live inside the wheel.
 const WHEEL_ROM_DIR: &str = "ale_py/roms";
 
-/// The cache directory: `$QARCADE_ROMS` if set, else `$XDG_CACHE_HOME/qarcade/roms`, else
-/// `~/.cache/qarcade/roms` (empty variables count as unset).
+/// The cache directory (see [`roms::cache_dir`]).
 pub fn cache_dir() -> PathBuf {
-    cache_dir_from(
-        std::env::var_os("QARCADE_ROMS"),
-        std::env::var_os("XDG_CACHE_HOME"),
-        std::env::var_os("HOME"),
-    )
-}
-
-fn cache_dir_from(
-    qarcade_roms: Option<OsString>,
-    xdg_cache_home: Option<OsString>,
-    home: Option<OsString>,
-) -> PathBuf {
-    let set = |v: Option<OsString>| v.filter(|s| !s.is_empty()).map(PathBuf::from);
-    if let Some(d) = set(qarcade_roms) {
-        return d;
-    }
-    if let Some(d) = set(xdg_cache_home) {
-        return d.join("qarcade").join("roms");
-    }
-    set(home)
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join(".cache")
-        .join("qarcade")
-        .join("roms")
+    roms::cache_dir()
 }
 
 /// The Python interpreter that runs pip: `$QARCADE_PYTHON`, default `python3`.
@@ -377,23 +352,6 @@ mod tests {
         }
         let buf = zw.finish().unwrap().into_inner();
         fs::write(path, buf).unwrap();
-    }
-
-    #[test]
-    fn cache_dir_precedence() {
-        let s = |v: &str| Some(OsString::from(v));
-        assert_eq!(
-            cache_dir_from(s("/r"), s("/x"), s("/h")),
-            PathBuf::from("/r")
-        );
-        assert_eq!(
-            cache_dir_from(None, s("/x"), s("/h")),
-            PathBuf::from("/x/qarcade/roms")
-        );
-        assert_eq!(
-            cache_dir_from(s(""), s(""), s("/h")),
-            PathBuf::from("/h/.cache/qarcade/roms")
-        );
     }
 
     #[test]
