@@ -2,6 +2,7 @@
 //! parses arguments and dispatches.
 
 mod bench;
+mod plot;
 mod rom;
 mod trace;
 
@@ -43,6 +44,11 @@ enum Command {
         /// Run a ROM of unknown MD5 as a plain cartridge (no rewards).
         #[arg(long)]
         force: bool,
+    },
+    /// Draw a run's reward curve (episode return against frames) as PNG and SVG.
+    Plot {
+        /// The run folder (holds metrics.jsonl).
+        run: PathBuf,
     },
     /// Benchmarks, each against a peer measured in the same run.
     Bench {
@@ -139,6 +145,14 @@ fn run(cli: Cli) -> Result<()> {
             let mut ale =
                 Ale::new(&image, &config, force).with_context(|| format!("cannot load {name}"))?;
             trace::trace(&mut ale, &steps, std::io::stdout().lock())?;
+        }
+        Command::Plot { run } => {
+            let title = format!(
+                "qarcade DQN: {}",
+                run.file_name().unwrap_or_default().to_string_lossy()
+            );
+            let (png, svg) = plot::plot(&run, &title)?;
+            println!("{}\n{}", png.display(), svg.display());
         }
         Command::Bench { what } => match what {
             BenchCommand::Emulator { frames } => bench::emulator(frames)?,
