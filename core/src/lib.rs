@@ -6,3 +6,5 @@
 
 pub mod ale;
 pub mod atari;
+#[cfg(feature = "dqn")]
+pub mod dqn;
