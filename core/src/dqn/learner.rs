@@ -51,13 +51,10 @@ pub struct Learner {
 
 impl Learner {
     /// A learner for `cfg` with `n_actions` outputs on `device` (e.g. `Device::flex()`; autodiff
-    /// is added here). Seeds the device with `cfg.seed` first, so weights are reproducible.
+    /// is added here). The initial weights depend only on `cfg.seed`.
     pub fn new(cfg: &Config, n_actions: usize, device: &Device) -> Self {
-        let plain = device.clone().without_autodiff();
-        plain.seed(cfg.seed);
-        let device = plain.clone().autodiff();
-        device.seed(cfg.seed);
-        let online = QNetwork::new(&cfg.net, n_actions, &device);
+        let device = device.clone().autodiff();
+        let online = QNetwork::new(&cfg.net, n_actions, &device, cfg.seed);
         let target = cfg.target_update.map(|_| online.valid());
         Self {
             net: cfg.net.clone(),

@@ -11,6 +11,9 @@ use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
+use super::params::{read_params, write_params, ParamData};
+use super::rng::Rng;
+
 /// One convolution layer: `channels` output maps, square `kernel`, `stride`, no padding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConvSpec {
@@ -140,9 +143,11 @@ pub struct QNetwork {
 }
 
 impl QNetwork {
-    /// A freshly initialised network (PyTorch's default init: uniform(+-1/sqrt(fan_in))).
-    /// Seed the device first (`device.seed(s)`) for reproducible weights.
-    pub fn new(cfg: &NetConfig, n_actions: usize, device: &Device) -> Self {
+    /// A freshly initialised network with PyTorch's default init (weights and biases uniform in
+    /// `+-1/sqrt(fan_in)`), drawn from our own [`Rng`] seeded with `seed`: the weights depend
+    /// on the seed only, not on the backend's global RNG (which other threads may share) or
+    /// the device.
+    pub fn new(cfg: &NetConfig, n_actions: usize, device: &Device, seed: u64) -> Self {
         let mut convs = Vec::new();
         let mut in_ch = cfg.frame_stack;
         for c in &cfg.convs {
@@ -161,7 +166,31 @@ impl QNetwork {
             width = hidden;
         }
         fcs.push(LinearConfig::new(width, n_actions).init(device));
-        Self { convs, fcs }
+        let net = Self { convs, fcs };
+
+        let mut rng = Rng::new(seed);
+        let mut fan_in = 1;
+        let params = read_params(&net)
+            .into_iter()
+            .map(|p| {
+                // Conv weight [out, in, k, k]; Burn's linear weight is [in, out]; a bias
+                // follows its weight and shares its fan-in.
+                match p.shape.len() {
+                    4 => fan_in = p.shape[1] * p.shape[2] * p.shape[3],
+                    2 => fan_in = p.shape[0],
+                    _ => {}
+                }
+                let bound = 1.0 / (fan_in as f64).sqrt();
+                let values = (0..p.values.len())
+                    .map(|_| ((rng.unit_f64() * 2.0 - 1.0) * bound) as f32)
+                    .collect();
+                ParamData {
+                    shape: p.shape,
+                    values,
+                }
+            })
+            .collect();
+        write_params(net, params, device)
     }
 
     /// Q-values `[batch, n_actions]` for inputs `[batch, stack, height, width]` in `[0, 1]`.
@@ -210,7 +239,7 @@ mod tests {
             "in4x84x84 conv32k8s4 conv64k4s2 conv64k3s1 fc512 fc6"
         );
         let device = Device::flex();
-        let net = QNetwork::new(&cfg, 6, &device);
+        let net = QNetwork::new(&cfg, 6, &device, 0);
         // 8192+32 + 32768+64 + 36864+64 + 3136*512+512 + 512*6+6
         assert_eq!(net.num_params(), 1_687_206);
         let q = net.forward(frames_to_input(
