@@ -93,25 +93,44 @@ impl Learner {
         }
     }
 
-    /// One gradient step on `batch`.
-    pub fn update(&mut self, batch: &Batch) -> UpdateStats {
-        let b = batch.size;
+    /// `V(s_{t+n})` for each transition of `batch`, without autodiff: `max_a Q_target` (DQN), or
+    /// `Q_target` at `argmax_a Q_online` (Double DQN); `Q_target` is the online net when there is
+    /// no target net.
+    fn bootstrap_values(&self, batch: &Batch) -> Vec<f32> {
         let plain = self.device.clone().without_autodiff();
-
-        // 1. Bootstrap values V(s_{t+n}), without autodiff.
-        let next_obs = frames_to_input(&batch.next_obs, b, &self.net, &plain);
-        let online_eval = self.online.valid();
-        let evaluator = self.target.as_ref().unwrap_or(&online_eval);
+        let next_obs = frames_to_input(&batch.next_obs, batch.size, &self.net, &plain);
+        let online = self.online.valid();
+        let evaluator = self.target.as_ref().unwrap_or(&online);
         let next_q = evaluator.forward(next_obs.clone());
         let next_v: Tensor<2> = if self.double_dqn && self.target.is_some() {
-            let best = online_eval.forward(next_obs).argmax(1);
+            let best = online.forward(next_obs).argmax(1);
             next_q.gather(1, best)
         } else {
             next_q.max_dim(1)
         };
-        let next_v = to_host(next_v);
+        to_host(next_v)
+    }
 
-        // 2. n-step targets y on the host: R + gamma^k (1 - done) V.
+    /// One gradient step on `batch`.
+    pub fn update(&mut self, batch: &Batch) -> UpdateStats {
+        let b = batch.size;
+
+        // 1 and 2 run concurrently: the bootstrap values (no autodiff) on a second thread while
+        // this one records Q_online(s_t, a_t). Both feed Burn's one thread pool, which the
+        // CPU backend's single ops rarely fill on their own.
+        let actions: Vec<i64> = batch.actions.iter().map(|&a| a as i64).collect();
+        let (next_v, q_sa) = std::thread::scope(|scope| {
+            // 1. V(s_{t+n}).
+            let next_v = scope.spawn(|| self.bootstrap_values(batch));
+            // 2. Q_online(s_t, a_t), taped.
+            let obs = frames_to_input(&batch.obs, b, &self.net, &self.device);
+            let actions =
+                Tensor::<2, Int>::from_data(TensorData::new(actions, [b, 1]), &self.device);
+            let q_sa = self.online.forward(obs).gather(1, actions);
+            (next_v.join().expect("bootstrap thread panicked"), q_sa)
+        });
+
+        // 3. n-step targets y on the host: R + gamma^k (1 - done) V.
         let targets: Vec<f32> = (0..b)
             .map(|i| {
                 let bootstrap = if batch.dones[i] {
@@ -122,12 +141,6 @@ impl Learner {
                 batch.returns[i] + bootstrap
             })
             .collect();
-
-        // 3. Q_online(s_t, a_t), taped.
-        let obs = frames_to_input(&batch.obs, b, &self.net, &self.device);
-        let actions: Vec<i64> = batch.actions.iter().map(|&a| a as i64).collect();
-        let actions = Tensor::<2, Int>::from_data(TensorData::new(actions, [b, 1]), &self.device);
-        let q_sa = self.online.forward(obs).gather(1, actions);
         let y = Tensor::<2>::from_data(TensorData::new(targets, [b, 1]), &self.device);
 
         // 4. Loss.

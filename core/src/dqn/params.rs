@@ -14,7 +14,8 @@ pub struct ParamData {
     pub values: Vec<f32>,
 }
 
-fn host_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+/// A float tensor's values on the host.
+pub fn host_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
     t.into_data()
         .try_into_vec::<f32>()
         .expect("parameters are f32 on every backend this crate enables")
