@@ -33,6 +33,15 @@ fn main() {
     time("frames_to_input (stem patches, batch 32)", || {
         let _ = frames_to_input(&frames, 32, &cfg, &d);
     });
+    let t = Instant::now();
+    for _ in 0..20 {
+        let _ = frames_to_input(&frames, 32, &cfg, &d);
+    }
+    println!(
+        "{:48} {:7.2} ms",
+        "frames_to_input mean of 20",
+        t.elapsed().as_secs_f64() / 20.0 * 1e3
+    );
     let net = QNetwork::new(&cfg, 6, &d, 0);
     let input = frames_to_input(&frames, 32, &cfg, &d);
     time("QNetwork forward, batch 32", || {

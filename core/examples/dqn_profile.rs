@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use burn::module::Module;
 use burn::tensor::{Device, Int, Tensor, TensorData};
+use qarcade_core::dqn::adam::Adam;
 use qarcade_core::dqn::bench::{bench_config, random_batch};
 use qarcade_core::dqn::model::{frames_to_input, QNetwork};
 use qarcade_core::dqn::params::{read_grads, read_params, write_params};
@@ -22,7 +23,7 @@ fn main() {
     let mut rng = Rng::new(0);
     let batch = random_batch(&cfg, 6, &mut rng);
     let reps = 10;
-    let mut t = [0.0f64; 8];
+    let mut t = [0.0f64; 9];
     let names = [
         "u8->f32 input x2",
         "target forward (no grad)",
@@ -32,7 +33,9 @@ fn main() {
         "read grads",
         "read params",
         "write params",
+        "Adam step (all of the above)",
     ];
+    let mut adam = Adam::new(cfg.adam, cfg.max_grad_norm);
     let mut online = net;
     for rep in 0..reps + 2 {
         let mut lap = Instant::now();
@@ -64,9 +67,11 @@ fn main() {
         mark(6, &mut lap);
         online = write_params(online, p, &device);
         mark(7, &mut lap);
+        online = adam.step(online, &grads, &device).0;
+        mark(8, &mut lap);
         drop(g);
     }
-    let total: f64 = t.iter().sum();
+    let total: f64 = t[..8].iter().sum();
     for (n, x) in names.iter().zip(t) {
         println!("{n:28} {:7.2} ms", x / reps as f64 * 1e3);
     }

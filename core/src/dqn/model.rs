@@ -15,15 +15,14 @@
 //!
 //! - The first layer's patches are cut from the `u8` frames on the host
 //!   ([`frames_to_input`]): its input needs no gradient.
-//! - A later layer with stride `s > 1` first folds each `s x s` block of pixels into the
-//!   channels (space-to-depth), which turns it into a stride-1 convolution with a `k/s`
-//!   kernel; a stride-1 layer's patches are `k * k` shifted windows concatenated along the
-//!   channels.
+//! - A later layer gathers its patches with one row `select` on the `[pixels, channels]`
+//!   activation matrix (each pixel's channel vector is a contiguous row), whose gradient is a
+//!   single scatter-add.
 //! - The flatten before the first fully connected layer is in `(h, w, c)` order.
 
 use burn::module::{Module, Param};
 use burn::tensor::activation::relu;
-use burn::tensor::{Device, Slice, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::params::{host_vec, ParamData};
@@ -243,20 +242,11 @@ impl QNetwork {
         let mut x = relu(patches.matmul(self.conv_w[0].val()) + self.conv_b[0].val().unsqueeze());
         for i in 1..self.conv_w.len() {
             let [k, s, _, _, c] = self.layer(i);
-            let f = fold_factor(k, s, h, w);
-            let x4: Tensor<4> = if f > 1 && i == 1 {
-                // The first layer's rows already come in f x f blocks: folding is a reshape.
-                x.reshape([batch, h / f, w / f, f * f * c])
-            } else if f > 1 {
-                space_to_depth(x.reshape([batch, h, w, c]), f)
-            } else {
-                x.reshape([batch, h, w, c])
-            };
-            let (patches, oh, ow) = if f > 1 {
-                window_patches(x4, k / f, 1)
-            } else {
-                window_patches(x4, k, s)
-            };
+            let (oh, ow) = ((h - k) / s + 1, (w - k) / s + 1);
+            let rows = patch_rows(batch, h, w, k, s);
+            let n = rows.len();
+            let rows = Tensor::<1, Int>::from_data(TensorData::new(rows, [n]), &x.device());
+            let patches: Tensor<2> = x.select(0, rows).reshape([batch * oh * ow, k * k * c]);
             x = relu(patches.matmul(self.conv_w[i].val()) + self.conv_b[i].val().unsqueeze());
             (h, w) = (oh, ow);
         }
@@ -288,8 +278,7 @@ impl QNetwork {
                 for ic in 0..c {
                     for kh in 0..k {
                         for kw in 0..k {
-                            let fold = fold_factor(k, s, ih, iw);
-                            let row = patch_row(i == 0, k, fold, c, ic, kh, kw);
+                            let row = patch_row(i == 0, k, c, ic, kh, kw);
                             t[((oc * c + ic) * k + kh) * k + kw] = wm[row * o + oc];
                         }
                     }
@@ -334,93 +323,42 @@ impl QNetwork {
     }
 }
 
-/// The space-to-depth factor of a `k x k`, stride-`s` conv on an `h x w` input: `s` when the
-/// kernel and the input divide by it (the layer then runs as a stride-1 conv with a `k / s`
-/// kernel on `s x s` pixel blocks folded into the channels), else 1.
-fn fold_factor(k: usize, s: usize, h: usize, w: usize) -> usize {
-    if s > 1 && k.is_multiple_of(s) && h.is_multiple_of(s) && w.is_multiple_of(s) {
-        s
-    } else {
-        1
-    }
-}
-
-/// The fold of conv layer 1 (0-based), which the first layer's output rows are already
-/// ordered for (see [`frames_to_input`]); 1 when there is no such layer or it does not fold.
-fn stem_row_fold(cfg: &NetConfig) -> usize {
-    match cfg.convs.get(1) {
-        Some(c) => {
-            let (h, w) = cfg.conv_hw(0);
-            fold_factor(c.kernel, c.stride, h, w)
-        }
-        None => 1,
-    }
-}
-
 /// Row of conv layer `i`'s weight matrix that multiplies input channel `c` at kernel offset
-/// `(kh, kw)`: `(c, kh, kw)` for the host-cut first layer; `(kh', kw', dh, dw, c)` with
-/// `kh = kh' * f + dh` for a layer folded by `f`; `(kh, kw, c)` otherwise.
-fn patch_row(
-    first: bool,
-    k: usize,
-    fold: usize,
-    channels: usize,
-    c: usize,
-    kh: usize,
-    kw: usize,
-) -> usize {
+/// `(kh, kw)`: `(c, kh, kw)` order for the host-cut first layer (PyTorch's), `(kh, kw, c)`
+/// for later layers (the order [`patch_rows`] gathers).
+fn patch_row(first: bool, k: usize, channels: usize, c: usize, kh: usize, kw: usize) -> usize {
     if first {
         (c * k + kh) * k + kw
-    } else if fold > 1 {
-        let kk = k / fold;
-        (((kh / fold) * kk + kw / fold) * fold * fold + (kh % fold) * fold + kw % fold) * channels
-            + c
     } else {
         (kh * k + kw) * channels + c
     }
 }
 
-/// Folds each `f x f` pixel block of `x [b, h, w, c]` into the channels: `[b, h/f, w/f, f*f*c]`,
-/// channel order `(dh, dw, c)`.
-fn space_to_depth(x: Tensor<4>, f: usize) -> Tensor<4> {
-    let [b, h, w, c] = x.dims();
-    let x: Tensor<6> = x.reshape([b, h / f, f, w / f, f, c]);
-    x.permute([0, 1, 3, 2, 4, 5])
-        .reshape([b, h / f, w / f, f * f * c])
-}
-
-/// Patches of a channels-last batch `x [b, h, w, c]` for a `k x k`, stride-`s` convolution:
-/// `([b * oh * ow, k * k * c], oh, ow)`, columns in `(kh, kw, c)` order: the `k * k` shifted
-/// windows concatenated along the channels.
-fn window_patches(x: Tensor<4>, k: usize, s: usize) -> (Tensor<2>, usize, usize) {
-    let [b, h, w, c] = x.dims();
+/// For a `k x k`, stride-`s` conv over `b` images of `h x w` pixels stored as rows of a
+/// `[b * h * w, c]` matrix: the input row of every `(image, oh, ow, kh, kw)`. Gathering these
+/// rows and viewing the result as `[b * oh * ow, k * k * c]` gives the patch matrix; the
+/// gradient of the gather is one scatter-add.
+fn patch_rows(b: usize, h: usize, w: usize, k: usize, s: usize) -> Vec<i64> {
     let (oh, ow) = ((h - k) / s + 1, (w - k) / s + 1);
-    let mut windows = Vec::with_capacity(k * k);
-    for kh in 0..k {
-        for kw in 0..k {
-            let rows = Slice::new(
-                kh as isize,
-                Some((kh + s * (oh - 1) + 1) as isize),
-                s as isize,
-            );
-            let cols = Slice::new(
-                kw as isize,
-                Some((kw + s * (ow - 1) + 1) as isize),
-                s as isize,
-            );
-            windows.push(x.clone().slice([Slice::full(), rows, cols, Slice::full()]));
+    let mut rows = Vec::with_capacity(b * oh * ow * k * k);
+    for img in 0..b {
+        for y in 0..oh {
+            for x in 0..ow {
+                for kh in 0..k {
+                    for kw in 0..k {
+                        rows.push((((img * h) + y * s + kh) * w + x * s + kw) as i64);
+                    }
+                }
+            }
         }
     }
-    let patches: Tensor<4> = Tensor::cat(windows, 3);
-    (patches.reshape([b * oh * ow, k * k * c]), oh, ow)
+    rows
 }
 
 /// Turns `batch` stacked `u8` observations (laid out `[batch, stack, h, w]`) into the network's
 /// input: the first conv layer's patches, `[batch * out_h * out_w, stack * k * k]`, scaled to
-/// `[0, 1]`; column `(c, kh, kw)` (PyTorch's `unfold` order); rows per image in `(oh, ow)`
-/// order, or, when the next layer folds `f x f` blocks (see the module docs), in
-/// `(oh / f, ow / f, oh % f, ow % f)` order so that its fold is free. Cut on the host, on two
-/// threads for large batches.
+/// `[0, 1]`; row `(b, oh, ow)`, column `(c, kh, kw)` (PyTorch's `unfold` order). Cut on the
+/// host, on two threads for large batches.
 pub fn frames_to_input(frames: &[u8], batch: usize, cfg: &NetConfig, device: &Device) -> Tensor<2> {
     assert_eq!(
         frames.len(),
@@ -435,16 +373,9 @@ pub fn frames_to_input(frames: &[u8], batch: usize, cfg: &NetConfig, device: &De
     let mut data = vec![0f32; batch * per_image];
     let lut: [f32; 256] = std::array::from_fn(|p| p as f32 / 255.0);
     let (w, plane, obs_len) = (cfg.width, cfg.frame_len(), cfg.obs_len());
-    let f = stem_row_fold(cfg);
     let cut = |image: &[u8], out: &mut [f32]| {
         for (pos, row) in out.chunks_exact_mut(cols).enumerate() {
-            let (y, x) = if f > 1 {
-                let (block, inner) = (pos / (f * f), pos % (f * f));
-                let (by, bx) = (block / (ow / f), block % (ow / f));
-                (by * f + inner / f, bx * f + inner % f)
-            } else {
-                (pos / ow, pos % ow)
-            };
+            let (y, x) = (pos / ow, pos % ow);
             for (ck, dst) in row.chunks_exact_mut(k).enumerate() {
                 let (c, kh) = (ck / k, ck % k);
                 let start = c * plane + (y * s + kh) * w + x * s;
