@@ -47,6 +47,10 @@ pub struct BenchResult {
     pub infer_ms_b32: f64,
     /// Forward pass of one observation (acting).
     pub infer_ms_b1: f64,
+    /// FNV-1a of the online weights after the timed updates (Burn side only): equal across
+    /// runs and thread counts iff the backend is deterministic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights_fnv: Option<String>,
 }
 
 /// The config both sides benchmark: the `nature` preset (Huber, target net, Adam 1e-4/1.5e-4)
@@ -117,7 +121,16 @@ pub fn bench_train_step(
         learner.q_values(one, 1);
     }
     let b1 = t0.elapsed().as_secs_f64() / reps as f64;
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for p in learner.state().online {
+        for v in p.values {
+            for b in v.to_le_bytes() {
+                hash = (hash ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+    }
     BenchResult {
+        weights_fnv: Some(format!("{hash:016x}")),
         backend: backend.to_string(),
         threads,
         steps,

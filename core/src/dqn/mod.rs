@@ -24,6 +24,8 @@ pub mod rng;
 pub mod schedule;
 pub mod trainer;
 
+/// The device type the learner runs on (`Device::flex()` for the CPU).
+pub use burn::tensor::Device;
 pub use config::{AdamConfig, Config, EnvConfig, Loss, RewardShaping, UnknownPreset};
 pub use learner::{Learner, UpdateStats};
 pub use model::{NetConfig, QNetwork};
