@@ -6,4 +6,6 @@
 
 pub mod ale;
 pub mod atari;
+#[cfg(feature = "dqn")]
+pub mod dqn;
 pub mod env;

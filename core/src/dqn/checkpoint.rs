@@ -1,0 +1,390 @@
+//! Save and restore a whole DQN run: weights, target weights, Adam state, counters, RNG state,
+//! config, and optionally the replay buffer.
+//!
+//! File layout (little-endian):
+//!
+//! ```text
+//! "QARCDQN\0"  format version: u32  header length: u64  header (JSON)
+//! body: online params, target params, Adam m, Adam v (f32), then the replay buffer if any
+//! checksum: u64 FNV-1a of every byte before it
+//! ```
+//!
+//! The header names the architecture (`NetConfig::describe`), action count and game, so loading
+//! weights into the wrong network fails with one line, before any tensor is touched. Saving
+//! writes a temporary file in the same directory, syncs it, and renames it over the target, so
+//! a crash never leaves a half-written checkpoint and loading never writes anything.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::adam::Adam;
+use super::config::Config;
+use super::learner::{Learner, LearnerState};
+use super::params::ParamData;
+use super::replay::ReplayBuffer;
+use super::rng::Rng;
+use super::trainer::{Counters, Trainer};
+
+const MAGIC: &[u8; 8] = b"QARCDQN\0";
+/// The format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Why a checkpoint could not be saved or loaded. Every variant prints as one line.
+#[derive(Debug, Error)]
+pub enum CheckpointError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a qarcade DQN checkpoint")]
+    Foreign { path: PathBuf },
+    #[error(
+        "{path}: checkpoint format version {found}; this build reads version {FORMAT_VERSION}"
+    )]
+    Version { path: PathBuf, found: u32 },
+    #[error("{path}: truncated checkpoint ({actual} bytes, expected {expected})")]
+    Truncated {
+        path: PathBuf,
+        actual: u64,
+        expected: u64,
+    },
+    #[error("{path}: checkpoint checksum mismatch (file corrupted)")]
+    Checksum { path: PathBuf },
+    #[error("{path}: corrupt checkpoint: {what}")]
+    Corrupt { path: PathBuf, what: String },
+    #[error("{path}: checkpoint is for network {found:?}, expected {expected:?}")]
+    Architecture {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+    #[error("{path}: checkpoint is for game {found:?}, expected {expected:?}")]
+    Game {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    game: String,
+    architecture: String,
+    n_actions: usize,
+    config: Config,
+    counters: Counters,
+    rng: [u64; 4],
+    updates: u64,
+    adam_step: u64,
+    param_shapes: Vec<Vec<usize>>,
+    has_target: bool,
+    has_adam_moments: bool,
+    /// Bytes of the replay section (0 = none).
+    replay_bytes: u64,
+}
+
+impl Header {
+    fn param_floats(&self) -> u64 {
+        self.param_shapes
+            .iter()
+            .map(|s| s.iter().product::<usize>() as u64)
+            .sum()
+    }
+
+    fn body_len(&self) -> u64 {
+        let sets = 1 + self.has_target as u64 + 2 * self.has_adam_moments as u64;
+        sets * self.param_floats() * 4 + self.replay_bytes
+    }
+}
+
+/// 64-bit FNV-1a over a stream, as a `Write` adapter.
+struct Hashing<W> {
+    inner: W,
+    hash: u64,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        hash = (hash ^ b as u64).wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash = fnv(self.hash, &buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn write_f32s(w: &mut impl Write, xs: &[f32]) -> std::io::Result<()> {
+    let mut bytes = Vec::with_capacity(xs.len() * 4);
+    for x in xs {
+        bytes.extend_from_slice(&x.to_le_bytes());
+    }
+    w.write_all(&bytes)
+}
+
+/// Saves `trainer`'s run for `game` to `path` atomically. With `include_replay` the replay
+/// buffer goes in too (up to 7 GB for 1M transitions), so a resumed run continues exactly.
+pub fn save(
+    path: &Path,
+    game: &str,
+    trainer: &Trainer,
+    include_replay: bool,
+) -> Result<(), CheckpointError> {
+    let io = |source| CheckpointError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let state = trainer.learner.state();
+    let mut replay = Vec::new();
+    if include_replay {
+        trainer.replay.write_to(&mut replay).map_err(io)?;
+    }
+    let header = Header {
+        game: game.to_string(),
+        architecture: trainer.cfg.net.describe(trainer.learner.n_actions()),
+        n_actions: trainer.learner.n_actions(),
+        config: trainer.cfg.clone(),
+        counters: trainer.counters,
+        rng: trainer.rng.state(),
+        updates: state.updates,
+        adam_step: state.adam.step,
+        param_shapes: state.online.iter().map(|p| p.shape.clone()).collect(),
+        has_target: state.target.is_some(),
+        has_adam_moments: !state.adam.m.is_empty(),
+        replay_bytes: replay.len() as u64,
+    };
+    let header_json = serde_json::to_vec(&header).expect("header serializes");
+
+    let file_name = path.file_name().ok_or_else(|| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a file path",
+        ))
+    })?;
+    let mut tmp_name = file_name.to_os_string();
+    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+
+    let write = || -> std::io::Result<()> {
+        let file = File::create(&tmp)?;
+        let mut w = Hashing {
+            inner: BufWriter::new(file),
+            hash: FNV_OFFSET,
+        };
+        w.write_all(MAGIC)?;
+        w.write_all(&FORMAT_VERSION.to_le_bytes())?;
+        w.write_all(&(header_json.len() as u64).to_le_bytes())?;
+        w.write_all(&header_json)?;
+        for p in &state.online {
+            write_f32s(&mut w, &p.values)?;
+        }
+        for p in state.target.iter().flatten() {
+            write_f32s(&mut w, &p.values)?;
+        }
+        for m in state.adam.m.iter().chain(&state.adam.v) {
+            write_f32s(&mut w, m)?;
+        }
+        w.write_all(&replay)?;
+        let hash = w.hash;
+        let mut inner = w.inner;
+        inner.write_all(&hash.to_le_bytes())?;
+        let file = inner.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}
+
+/// A loaded checkpoint: everything needed to rebuild a [`Trainer`] or just a [`Learner`].
+pub struct Checkpoint {
+    pub game: String,
+    pub architecture: String,
+    pub n_actions: usize,
+    pub config: Config,
+    pub counters: Counters,
+    pub rng: Rng,
+    pub learner: LearnerState,
+    pub replay: Option<ReplayBuffer>,
+    path: PathBuf,
+}
+
+/// Reads and verifies `path` (magic, version, length, checksum, header). Never panics on a bad
+/// file and never writes.
+pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
+    let p = || path.to_path_buf();
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|source| CheckpointError::Io { path: p(), source })?;
+    if bytes.len() < 8 || &bytes[..8] != MAGIC {
+        return Err(CheckpointError::Foreign { path: p() });
+    }
+    let truncated = |expected: u64| CheckpointError::Truncated {
+        path: p(),
+        actual: bytes.len() as u64,
+        expected,
+    };
+    if bytes.len() < 20 {
+        return Err(truncated(20));
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
+    if version != FORMAT_VERSION {
+        return Err(CheckpointError::Version {
+            path: p(),
+            found: version,
+        });
+    }
+    let header_len = u64::from_le_bytes(bytes[12..20].try_into().unwrap());
+    let header_end = 20u64.saturating_add(header_len);
+    if (bytes.len() as u64) < header_end.saturating_add(8) {
+        return Err(truncated(header_end.saturating_add(8)));
+    }
+    let header_end = header_end as usize;
+    let corrupt = |what: String| CheckpointError::Corrupt { path: p(), what };
+    let header: Header = serde_json::from_slice(&bytes[20..header_end])
+        .map_err(|e| corrupt(format!("header: {e}")))?;
+    let expected = (header_end as u64)
+        .saturating_add(header.body_len())
+        .saturating_add(8);
+    if (bytes.len() as u64) < expected {
+        return Err(truncated(expected));
+    }
+    if bytes.len() as u64 > expected {
+        return Err(corrupt(format!(
+            "{} trailing bytes",
+            bytes.len() as u64 - expected
+        )));
+    }
+    let body_end = bytes.len() - 8;
+    let stored = u64::from_le_bytes(bytes[body_end..].try_into().unwrap());
+    if fnv(FNV_OFFSET, &bytes[..body_end]) != stored {
+        return Err(CheckpointError::Checksum { path: p() });
+    }
+    if header.architecture != header.config.net.describe(header.n_actions) {
+        return Err(corrupt(
+            "header architecture disagrees with its config".into(),
+        ));
+    }
+
+    let mut at = header_end;
+    let mut floats = |n: usize| -> Vec<f32> {
+        let v = bytes[at..at + 4 * n]
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        at += 4 * n;
+        v
+    };
+    let mut params = || -> Vec<ParamData> {
+        header
+            .param_shapes
+            .iter()
+            .map(|s| ParamData {
+                shape: s.clone(),
+                values: floats(s.iter().product()),
+            })
+            .collect()
+    };
+    let online = params();
+    let target = header.has_target.then(&mut params);
+    let mut adam = Adam::new(header.config.adam, header.config.max_grad_norm);
+    adam.step = header.adam_step;
+    if header.has_adam_moments {
+        let lens: Vec<usize> = header
+            .param_shapes
+            .iter()
+            .map(|s| s.iter().product())
+            .collect();
+        adam.m = lens.iter().map(|&n| floats(n)).collect();
+        adam.v = lens.iter().map(|&n| floats(n)).collect();
+    }
+    let replay = if header.replay_bytes > 0 {
+        let mut r = &bytes[at..body_end];
+        Some(ReplayBuffer::read_from(&mut r).map_err(|e| corrupt(format!("replay: {e}")))?)
+    } else {
+        None
+    };
+    Ok(Checkpoint {
+        game: header.game,
+        architecture: header.architecture,
+        n_actions: header.n_actions,
+        config: header.config,
+        counters: header.counters,
+        rng: Rng::from_state(header.rng),
+        learner: LearnerState {
+            online,
+            target,
+            adam,
+            updates: header.updates,
+        },
+        replay,
+        path: path.to_path_buf(),
+    })
+}
+
+impl Checkpoint {
+    /// Fails unless this checkpoint is for `game` and a network described as `architecture`
+    /// (see [`NetConfig::describe`](super::model::NetConfig::describe)).
+    pub fn expect(&self, game: &str, architecture: &str) -> Result<(), CheckpointError> {
+        if self.architecture != architecture {
+            return Err(CheckpointError::Architecture {
+                path: self.path.clone(),
+                found: self.architecture.clone(),
+                expected: architecture.to_string(),
+            });
+        }
+        if self.game != game {
+            return Err(CheckpointError::Game {
+                path: self.path.clone(),
+                found: self.game.clone(),
+                expected: game.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The learner alone (for evaluation / play), on `device`.
+    pub fn into_learner(self, device: &Device) -> Result<Learner, CheckpointError> {
+        let mut learner = Learner::new(&self.config, self.n_actions, device);
+        let path = self.path;
+        learner
+            .set_state(self.learner)
+            .map_err(|what| CheckpointError::Corrupt { path, what })?;
+        Ok(learner)
+    }
+
+    /// The whole trainer, resuming at the saved step with the saved RNG state and (if saved)
+    /// replay buffer; the environment's episode restarts.
+    pub fn into_trainer(mut self, device: &Device) -> Result<Trainer, CheckpointError> {
+        let (cfg, counters, rng) = (self.config.clone(), self.counters, self.rng.clone());
+        let replay = self.replay.take();
+        let learner = self.into_learner(device)?;
+        let mut t = Trainer::with_learner(cfg, learner);
+        t.counters = counters;
+        t.rng = rng;
+        if let Some(r) = replay {
+            t.replay = r;
+        }
+        t.end_episode();
+        Ok(t)
+    }
+}

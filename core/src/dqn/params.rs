@@ -1,0 +1,99 @@
+//! Flat host-side views of a module's float parameters and their gradients.
+//!
+//! The optimizer and the checkpoint both want "the parameters, in a fixed order, as `f32`
+//! slices". Burn visits a module's parameters in declaration order, which is stable for a given
+//! architecture, so a `Vec` indexed by visit order is all the bookkeeping needed.
+
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::tensor::{Device, Gradients, Tensor, TensorData};
+
+/// One parameter tensor's shape and values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParamData {
+    pub shape: Vec<usize>,
+    pub values: Vec<f32>,
+}
+
+/// A float tensor's values on the host.
+pub fn host_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data()
+        .try_into_vec::<f32>()
+        .expect("parameters are f32 on every backend this crate enables")
+}
+
+/// All float parameters of `module`, in visit order.
+pub fn read_params<M: Module>(module: &M) -> Vec<ParamData> {
+    struct V(Vec<ParamData>);
+    impl ModuleVisitor for V {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let t = param.val();
+            let shape = t.dims().to_vec();
+            self.0.push(ParamData {
+                shape,
+                values: host_vec(t),
+            });
+        }
+    }
+    let mut v = V(Vec::new());
+    module.visit(&mut v);
+    v.0
+}
+
+/// The gradient of every float parameter of `module` (zeros where a parameter got none), in
+/// visit order.
+pub fn read_grads<M: Module>(module: &M, grads: &Gradients) -> Vec<Vec<f32>> {
+    struct V<'a>(&'a Gradients, Vec<Vec<f32>>);
+    impl ModuleVisitor for V<'_> {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let t = param.val();
+            let g = match t.grad(self.0) {
+                Some(g) => host_vec(g),
+                None => vec![0.0; t.shape().num_elements()],
+            };
+            self.1.push(g);
+        }
+    }
+    let mut v = V(grads, Vec::new());
+    module.visit(&mut v);
+    v.1
+}
+
+/// Replaces every float parameter of `module` by `values[i]` (visit order, consumed), on `device`;
+/// parameters keep their ids. On an autodiff device the new tensors require gradients.
+///
+/// # Panics
+/// If the count or a shape does not match (callers check shapes first; see `checkpoint`).
+pub fn write_params<M: Module>(module: M, values: Vec<ParamData>, device: &Device) -> M {
+    struct W<'a> {
+        values: Vec<ParamData>,
+        next: usize,
+        device: &'a Device,
+    }
+    impl ModuleMapper for W<'_> {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let (id, old, mapper) = param.consume();
+            let p = std::mem::take(&mut self.values[self.next]);
+            self.next += 1;
+            assert_eq!(
+                old.dims().as_slice(),
+                p.shape.as_slice(),
+                "write_params: shape"
+            );
+            let mut t: Tensor<D> =
+                Tensor::from_data(TensorData::new(p.values, p.shape), self.device);
+            if self.device.is_autodiff() {
+                t = t.require_grad();
+            }
+            Param::from_mapped_value(id, t, mapper)
+        }
+    }
+    let count = values.len();
+    let mut w = W {
+        values,
+        next: 0,
+        device,
+    };
+    let module = module.map(&mut w);
+    assert_eq!(w.next, count, "write_params: parameter count");
+    module
+}

@@ -1,0 +1,134 @@
+//! Checkpoints: exact round trip, resumption, and one-line errors for bad files.
+
+use std::path::PathBuf;
+
+use burn::tensor::Device;
+use qarcade_core::dqn::catch::Catch;
+use qarcade_core::dqn::checkpoint::{self, CheckpointError};
+use qarcade_core::dqn::{Config, NetConfig, Trainer};
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("qarcade-dqn-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn config(net: NetConfig) -> Config {
+    let mut c = Config::fast();
+    c.net = net;
+    c.env.max_episode_steps = None;
+    c.replay_capacity = 2_000;
+    c.learning_starts = 50;
+    c.train_every = 2;
+    c.target_update = Some(30);
+    c.seed = 11;
+    c
+}
+
+fn trained(steps: u64) -> (Trainer, Catch) {
+    let mut t = Trainer::new(config(NetConfig::catch()), 3, &Device::flex());
+    let mut env = Catch::new(5);
+    for _ in 0..steps {
+        t.step(&mut env);
+    }
+    (t, env)
+}
+
+#[test]
+fn save_load_round_trips_and_resumes_identically() {
+    let dir = tmpdir("roundtrip");
+    let path = dir.join("run.ckpt");
+    let (mut a, _) = trained(120);
+    checkpoint::save(&path, "catch", &a, true).unwrap();
+    let ck = checkpoint::load(&path).unwrap();
+    ck.expect("catch", &NetConfig::catch().describe(3)).unwrap();
+    let mut b = ck.into_trainer(&Device::flex()).unwrap();
+    assert_eq!(a.learner.state(), b.learner.state());
+    assert_eq!(a.counters, b.counters);
+    assert_eq!(a.rng, b.rng);
+
+    // Both restart their episode in a fresh env: from here on they must stay identical.
+    a.end_episode();
+    let (mut ea, mut eb) = (Catch::new(9), Catch::new(9));
+    for _ in 0..60 {
+        assert_eq!(a.step(&mut ea), b.step(&mut eb));
+    }
+    assert_eq!(a.learner.state(), b.learner.state());
+    // No temporary file left behind.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+}
+
+fn err(path: &std::path::Path) -> String {
+    match checkpoint::load(path) {
+        Ok(_) => panic!("{} loaded", path.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn bad_files_give_one_line_errors_and_are_left_alone() {
+    let dir = tmpdir("bad");
+    let path = dir.join("run.ckpt");
+    let (t, _) = trained(60);
+    checkpoint::save(&path, "catch", &t, false).unwrap();
+    let good = std::fs::read(&path).unwrap();
+
+    let truncated = dir.join("truncated.ckpt");
+    std::fs::write(&truncated, &good[..good.len() - 100]).unwrap();
+    let e = err(&truncated);
+    assert!(e.contains("truncated checkpoint"), "{e}");
+    assert_eq!(std::fs::read(&truncated).unwrap().len(), good.len() - 100);
+
+    let tiny = dir.join("tiny.ckpt");
+    std::fs::write(&tiny, &good[..10]).unwrap();
+    assert!(err(&tiny).contains("truncated"), "{}", err(&tiny));
+
+    let foreign = dir.join("foreign.ckpt");
+    std::fs::write(&foreign, b"PK\x03\x04 this is a zip file, not a checkpoint").unwrap();
+    assert!(err(&foreign).contains("not a qarcade DQN checkpoint"));
+
+    let flipped = dir.join("flipped.ckpt");
+    let mut bytes = good.clone();
+    let at = bytes.len() - 50;
+    bytes[at] ^= 0x10;
+    std::fs::write(&flipped, &bytes).unwrap();
+    assert!(
+        err(&flipped).contains("checksum mismatch"),
+        "{}",
+        err(&flipped)
+    );
+
+    let version = dir.join("version.ckpt");
+    let mut bytes = good.clone();
+    bytes[8] = 99;
+    std::fs::write(&version, &bytes).unwrap();
+    assert!(
+        err(&version).contains("format version 99"),
+        "{}",
+        err(&version)
+    );
+
+    let missing = dir.join("missing.ckpt");
+    assert!(err(&missing).contains("missing.ckpt"));
+
+    for e in [&truncated, &tiny, &foreign, &flipped, &version, &missing] {
+        assert!(!err(e).contains('\n'));
+    }
+
+    // Another architecture / game: refused before touching any weights.
+    let ck = checkpoint::load(&path).unwrap();
+    let nature = NetConfig::nature().describe(3);
+    match ck.expect("catch", &nature) {
+        Err(CheckpointError::Architecture { .. }) => {}
+        other => panic!("{:?}", other.err()),
+    }
+    let e = ck.expect("catch", &nature).unwrap_err().to_string();
+    assert!(e.contains("in2x20x10") && e.contains("in4x84x84"), "{e}");
+    assert!(ck.expect("pong", &NetConfig::catch().describe(3)).is_err());
+
+    // A failed save (directory missing) leaves nothing behind and the old file intact.
+    let nowhere = dir.join("no/such/dir/run.ckpt");
+    assert!(checkpoint::save(&nowhere, "catch", &t, false).is_err());
+    assert_eq!(std::fs::read(&path).unwrap(), good);
+}
