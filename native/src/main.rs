@@ -1,10 +1,13 @@
 //! `qarcade`: the command line. Each subcommand lives in its own module; this file only
 //! parses arguments and dispatches.
 
+mod backend;
 mod bench;
 mod plot;
 mod rom;
+mod run_dir;
 mod trace;
+mod train;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -44,6 +47,34 @@ enum Command {
         /// Run a ROM of unknown MD5 as a plain cartridge (no rewards).
         #[arg(long)]
         force: bool,
+    },
+    /// Train a DQN agent from pixels (Pong by default), with progress, metrics and checkpoints.
+    Train {
+        /// Hyperparameter preset: fast (best on a CPU), nature (Mnih et al. 2015), seed (the
+        /// PyTorch notebook this project reproduces).
+        #[arg(long, default_value = "fast")]
+        preset: String,
+        #[arg(long, default_value = "pong")]
+        game: String,
+        /// Emulator frames to train for (the preset's budget if not given).
+        #[arg(long, allow_negative_numbers = true)]
+        frames: Option<i64>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// The run folder (default runs/GAME-PRESET-seedS).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Continue the run in --out from its checkpoint.
+        #[arg(long)]
+        resume: bool,
+        /// Put the replay buffer in checkpoints (large), so a resumed run is bit-identical.
+        #[arg(long)]
+        save_replay: bool,
+        #[arg(long, value_enum, default_value = "auto")]
+        backend: backend::Backend,
+        /// Emulator frames between checkpoints (taken at the end of a game).
+        #[arg(long, default_value_t = 200_000)]
+        checkpoint_every: u64,
     },
     /// Draw a run's reward curve (episode return against frames) as PNG and SVG.
     Plot {
@@ -145,6 +176,29 @@ fn run(cli: Cli) -> Result<()> {
             let mut ale =
                 Ale::new(&image, &config, force).with_context(|| format!("cannot load {name}"))?;
             trace::trace(&mut ale, &steps, std::io::stdout().lock())?;
+        }
+        Command::Train {
+            preset,
+            game,
+            frames,
+            seed,
+            out,
+            resume,
+            save_replay,
+            backend,
+            checkpoint_every,
+        } => {
+            train::train(train::TrainArgs {
+                preset,
+                game,
+                frames,
+                seed,
+                out,
+                resume,
+                save_replay,
+                backend,
+                checkpoint_every,
+            })?;
         }
         Command::Plot { run } => {
             let title = format!(

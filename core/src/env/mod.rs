@@ -25,6 +25,8 @@
 pub mod atari;
 pub mod episodic_life;
 pub mod fire_reset;
+#[cfg(feature = "dqn")]
+pub mod for_dqn;
 pub mod frame_stack;
 pub mod frames;
 pub mod max_and_skip;
