@@ -24,10 +24,28 @@
 /// What the CPU sees of the machine. Stella's "M6502Low" model adds an instruction's base
 /// cycles to the system clock right after fetching its opcode and before its other accesses,
 /// and page-cross/branch penalties where they occur; the CPU reports them through `add_cycles`.
+///
+/// Every write the CPU makes directly follows a read (of an operand, a pointer, the data of a
+/// read-modify-write, or the stack), except JSR's second push and BRK's second and third:
+/// those go through [`Memory::write_after_write`], so a memory that cares (the TIA halts the
+/// CPU on a WSYNC write only after a read) need not track the previous access itself.
 pub trait Memory {
     fn read(&mut self, addr: u16) -> u8;
+    /// A write that directly follows a read.
     fn write(&mut self, addr: u16, value: u8);
     fn add_cycles(&mut self, n: u32);
+    /// A write that directly follows another write.
+    #[inline(always)]
+    fn write_after_write(&mut self, addr: u16, value: u8) {
+        self.write(addr, value)
+    }
+    /// A read of one of the current instruction's own bytes (its opcode and operands, which
+    /// lie at the instruction's address and the next two). Behaves exactly as [`Memory::read`];
+    /// a memory may serve it from a copy of those bytes taken at the opcode fetch.
+    #[inline(always)]
+    fn read_code(&mut self, addr: u16) -> u8 {
+        self.read(addr)
+    }
 }
 
 /// Base cycle count of each opcode, added right after the opcode fetch.
@@ -239,9 +257,10 @@ impl Cpu {
 
     // ---------------------------------------------------------------- fetch & addressing
 
+    /// Reads the instruction byte at the PC (opcode or operand) and steps past it.
     #[inline(always)]
     fn fetch<M: Memory>(&mut self, m: &mut M) -> u8 {
-        let v = m.read(self.pc);
+        let v = m.read_code(self.pc);
         self.pc = self.pc.wrapping_add(1);
         v
     }
@@ -249,8 +268,8 @@ impl Cpu {
     /// Two-byte operand, low byte first.
     #[inline(always)]
     fn fetch_word<M: Memory>(&mut self, m: &mut M) -> u16 {
-        let lo = m.read(self.pc) as u16;
-        let hi = m.read(self.pc.wrapping_add(1)) as u16;
+        let lo = m.read_code(self.pc) as u16;
+        let hi = m.read_code(self.pc.wrapping_add(1)) as u16;
         self.pc = self.pc.wrapping_add(2);
         lo | (hi << 8)
     }
@@ -317,6 +336,13 @@ impl Cpu {
     #[inline(always)]
     fn push<M: Memory>(&mut self, m: &mut M, v: u8) {
         m.write(0x0100 | self.sp as u16, v);
+        self.sp = self.sp.wrapping_sub(1);
+    }
+
+    /// A push that directly follows another write.
+    #[inline(always)]
+    fn push_after_write<M: Memory>(&mut self, m: &mut M, v: u8) {
+        m.write_after_write(0x0100 | self.sp as u16, v);
         self.sp = self.sp.wrapping_sub(1);
     }
 
@@ -574,10 +600,16 @@ impl Cpu {
         if self.jammed {
             return false;
         }
+        self.step_unjammed(m);
+        true
+    }
+
+    /// [`Cpu::step`] for a CPU known not to be jammed.
+    #[inline(always)]
+    pub(crate) fn step_unjammed<M: Memory>(&mut self, m: &mut M) {
         let op = self.fetch(m);
         m.add_cycles(BASE_CYCLES[op as usize] as u32);
         self.execute(m, op);
-        true
     }
 
     #[inline(always)]
@@ -1332,8 +1364,8 @@ impl Cpu {
                 let lo = self.fetch(m) as u16;
                 m.read(0x0100 | self.sp as u16);
                 self.push(m, (self.pc >> 8) as u8);
-                self.push(m, self.pc as u8);
-                let hi = m.read(self.pc) as u16;
+                self.push_after_write(m, self.pc as u8);
+                let hi = m.read_code(self.pc) as u16;
                 self.pc = lo | (hi << 8);
             }
             0x60 => {
@@ -1342,7 +1374,9 @@ impl Cpu {
                 self.sp = self.sp.wrapping_add(1);
                 let hi = self.read_stack(m) as u16;
                 self.pc = lo | (hi << 8);
-                self.fetch(m);
+                // The byte at the return address (not one of this instruction's own bytes).
+                m.read(self.pc);
+                self.pc = self.pc.wrapping_add(1);
             }
             0x40 => {
                 self.stack_dummy_then_inc(m);
@@ -1357,9 +1391,9 @@ impl Cpu {
             0x00 => {
                 self.fetch(m);
                 self.push(m, (self.pc >> 8) as u8);
-                self.push(m, self.pc as u8);
+                self.push_after_write(m, self.pc as u8);
                 let p = self.status();
-                self.push(m, p);
+                self.push_after_write(m, p);
                 self.i = true;
                 let lo = m.read(0xfffe) as u16;
                 let hi = m.read(0xffff) as u16;

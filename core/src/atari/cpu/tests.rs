@@ -41,11 +41,25 @@ impl Memory for TestMem {
         v
     }
     fn write(&mut self, addr: u16, value: u8) {
+        assert!(
+            matches!(self.log.last(), Some(R(..))),
+            "write() must directly follow a read: {:?}",
+            self.log
+        );
         self.ram[addr as usize] = value;
         self.log.push(W(addr, value, self.cycles));
     }
     fn add_cycles(&mut self, n: u32) {
         self.cycles += n as u64;
+    }
+    fn write_after_write(&mut self, addr: u16, value: u8) {
+        assert!(
+            matches!(self.log.last(), Some(W(..))),
+            "write_after_write() must directly follow a write: {:?}",
+            self.log
+        );
+        self.ram[addr as usize] = value;
+        self.log.push(W(addr, value, self.cycles));
     }
 }
 
