@@ -117,6 +117,7 @@ impl Bus {
         FastBus {
             cycles: self.cycles,
             data_bus: self.data_bus,
+            stop: self.tia.stop_cpu,
             bus: self,
         }
     }
@@ -158,6 +159,8 @@ pub(crate) struct FastBus<'a> {
     pub bus: &'a mut Bus,
     pub cycles: u32,
     pub data_bus: u8,
+    /// The CPU must stop: the TIA asked for it (see `Tia::stop_cpu`), or the CPU jammed.
+    pub stop: bool,
 }
 
 impl FastBus<'_> {
@@ -166,6 +169,24 @@ impl FastBus<'_> {
     pub fn finish(self) {
         self.bus.cycles = self.cycles;
         self.bus.data_bus = self.data_bus;
+    }
+}
+
+impl FastBus<'_> {
+    #[inline(always)]
+    fn write_to(&mut self, addr: u16, value: u8, after_read: bool) {
+        let a = addr & 0x1fff;
+        if a & 0x1000 != 0 {
+            self.bus.cart.write(a, value);
+        } else if a & 0x0280 == 0x0080 {
+            self.bus.riot.ram[usize::from(a & 0x7f)] = value;
+        } else {
+            let stall = self.bus.write_io(a, value, self.cycles, after_read);
+            self.cycles = self.cycles.wrapping_add(stall);
+            // Only TIA writes ask the CPU to stop.
+            self.stop = self.bus.tia.stop_cpu;
+        }
+        self.data_bus = value;
     }
 }
 
@@ -179,21 +200,22 @@ impl Memory for FastBus<'_> {
 
     #[inline(always)]
     fn write(&mut self, addr: u16, value: u8) {
-        let stall = self.bus.write_at(addr, value, self.cycles, true);
-        self.cycles = self.cycles.wrapping_add(stall);
-        self.data_bus = value;
+        self.write_to(addr, value, true);
     }
 
     #[inline(always)]
     fn write_after_write(&mut self, addr: u16, value: u8) {
-        let stall = self.bus.write_at(addr, value, self.cycles, false);
-        self.cycles = self.cycles.wrapping_add(stall);
-        self.data_bus = value;
+        self.write_to(addr, value, false);
     }
 
     #[inline(always)]
     fn add_cycles(&mut self, n: u32) {
         self.cycles = self.cycles.wrapping_add(n);
+    }
+
+    #[inline(always)]
+    fn jam(&mut self) {
+        self.stop = true;
     }
 }
 
@@ -214,6 +236,7 @@ impl<'a, 'b> CodeWindow<'a, 'b> {
     /// The window for the instruction at `pc`, or `None` where the fast bus must fetch it.
     #[inline(always)]
     pub fn at(fast: &'a mut FastBus<'b>, pc: u16) -> Option<Self> {
+        // In the cartridge (A12 set) and at most 0xFF1 within it.
         let a = pc & 0x0fff;
         if pc & 0x1000 != 0 && a <= Cart::HOT_FROM - 3 {
             let bytes = fast.bus.cart.peek4(a);
@@ -243,6 +266,11 @@ impl Memory for CodeWindow<'_, '_> {
     #[inline(always)]
     fn add_cycles(&mut self, n: u32) {
         self.fast.add_cycles(n)
+    }
+
+    #[inline(always)]
+    fn jam(&mut self) {
+        self.fast.jam()
     }
 
     #[inline(always)]

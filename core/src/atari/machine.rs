@@ -56,10 +56,10 @@ impl Machine {
             for _ in 0..INSTRUCTIONS_PER_FRAME {
                 let pc = cpu.pc;
                 match CodeWindow::at(&mut bus, pc) {
-                    Some(mut w) => cpu.step_unjammed(&mut w),
+                    Some(mut w) => cpu.step_unjammed_specialised(&mut w),
                     None => cpu.step_unjammed(&mut bus),
                 }
-                if cpu.jammed || bus.bus.tia.stop_cpu {
+                if bus.stop {
                     break;
                 }
             }

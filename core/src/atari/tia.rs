@@ -129,6 +129,11 @@ pub struct Tia {
     dump_enabled: bool,
     dump_disabled_cycle: i32,
 
+    /// The line as drawn where no movable object shows (background and playfield), and
+    /// what it was drawn for (see the renderer); `u64::MAX`: not drawn yet.
+    bg_line: [u8; 160],
+    bg_key: u64,
+
     /// Drawing deferred by accesses that change nothing drawn: Stella draws up to every
     /// access, but drawing later in one go gives the same pixels (see `defer_update`).
     deferred: bool,
@@ -229,6 +234,8 @@ impl Tia {
             cosmic_ark_counter: 0,
             dump_enabled: false,
             dump_disabled_cycle: 0,
+            bg_line: [0; 160],
+            bg_key: u64::MAX,
             deferred: false,
             deferred_clock: 0,
             #[cfg(test)]
