@@ -24,9 +24,6 @@ pub struct Bus {
     pub cycles: u32,
     /// The last byte read or written (Stella's `myDataBusState`).
     pub data_bus: u8,
-    /// Whether the CPU's previous access was a read: the TIA only halts the CPU on a WSYNC
-    /// write that follows a read (a read-modify-write's second write does not halt it again).
-    pub last_access_was_read: bool,
     /// The system's random source (power-on RAM, RIOT timer on reset).
     pub rng: SystemRng,
 }
@@ -40,7 +37,6 @@ impl Bus {
             cart,
             cycles: 0,
             data_bus: 0,
-            last_access_was_read: false,
             rng,
         }
     }
@@ -61,41 +57,227 @@ impl Bus {
     }
 }
 
-impl Memory for Bus {
-    #[inline]
-    fn read(&mut self, addr: u16) -> u8 {
-        let addr = addr & 0x1fff;
-        let v = if addr & 0x1000 != 0 {
-            self.cart.read(addr)
-        } else if addr & 0x0080 == 0 {
-            self.tia.read(addr, self.cycles, self.data_bus)
+impl Bus {
+    /// A read of the TIA or the RIOT's I/O ports and timer (the accesses with side effects
+    /// or state to bring up to date), kept out of the CPU's hot loop.
+    #[inline(never)]
+    fn read_io(&mut self, addr: u16, cycles: u32, data_bus: u8) -> u8 {
+        if addr & 0x0080 == 0 {
+            self.tia.read(addr, cycles, data_bus)
         } else {
-            self.riot.read(addr, self.cycles)
-        };
-        self.data_bus = v;
-        self.last_access_was_read = true;
-        v
+            self.riot.read(addr, cycles)
+        }
     }
 
-    #[inline]
-    fn write(&mut self, addr: u16, value: u8) {
+    /// A write to the TIA or the RIOT's I/O ports and timer; returns the CPU cycles to stall.
+    /// `after_read`: the previous access was a read (the TIA only halts the CPU on a WSYNC
+    /// write that follows a read).
+    #[inline(never)]
+    fn write_io(&mut self, addr: u16, value: u8, cycles: u32, after_read: bool) -> u32 {
+        if addr & 0x0080 == 0 {
+            self.tia.write(addr, value, cycles, after_read)
+        } else {
+            self.riot.write(addr, value, cycles);
+            0
+        }
+    }
+
+    /// The read of any address, given the counter and the data bus (not updated here).
+    #[inline(always)]
+    fn read_at(&mut self, addr: u16, cycles: u32, data_bus: u8) -> u8 {
+        let addr = addr & 0x1fff;
+        if addr & 0x1000 != 0 {
+            self.cart.read(addr)
+        } else if addr & 0x0280 == 0x0080 {
+            self.riot.ram[usize::from(addr & 0x7f)]
+        } else {
+            self.read_io(addr, cycles, data_bus)
+        }
+    }
+
+    /// The write of any address, given the counter; returns the cycles to stall.
+    #[inline(always)]
+    fn write_at(&mut self, addr: u16, value: u8, cycles: u32, after_read: bool) -> u32 {
         let addr = addr & 0x1fff;
         if addr & 0x1000 != 0 {
             self.cart.write(addr, value);
-        } else if addr & 0x0080 == 0 {
-            let stall = self
-                .tia
-                .write(addr, value, self.cycles, self.last_access_was_read);
-            self.cycles = self.cycles.wrapping_add(stall);
+            0
+        } else if addr & 0x0280 == 0x0080 {
+            self.riot.ram[usize::from(addr & 0x7f)] = value;
+            0
         } else {
-            self.riot.write(addr, value, self.cycles);
+            self.write_io(addr, value, cycles, after_read)
         }
-        self.data_bus = value;
-        self.last_access_was_read = false;
     }
 
-    #[inline]
+    /// A view of the bus for running the CPU in a hot loop: the cycle counter and the data
+    /// bus live in the view (in host registers), and go back to the bus on [`FastBus::finish`].
+    #[inline(always)]
+    pub(crate) fn fast(&mut self) -> FastBus<'_> {
+        FastBus {
+            cycles: self.cycles,
+            data_bus: self.data_bus,
+            stop: self.tia.stop_cpu,
+            bus: self,
+        }
+    }
+}
+
+impl Memory for Bus {
+    /// The cartridge and the RIOT's RAM are read inline (plain memory, plus the cartridge's
+    /// hotspot check); the TIA and the RIOT's I/O out of line.
+    #[inline(always)]
+    fn read(&mut self, addr: u16) -> u8 {
+        let v = self.read_at(addr, self.cycles, self.data_bus);
+        self.data_bus = v;
+        v
+    }
+
+    #[inline(always)]
+    fn write(&mut self, addr: u16, value: u8) {
+        let stall = self.write_at(addr, value, self.cycles, true);
+        self.cycles = self.cycles.wrapping_add(stall);
+        self.data_bus = value;
+    }
+
+    #[inline(always)]
+    fn write_after_write(&mut self, addr: u16, value: u8) {
+        let stall = self.write_at(addr, value, self.cycles, false);
+        self.cycles = self.cycles.wrapping_add(stall);
+        self.data_bus = value;
+    }
+
+    #[inline(always)]
     fn add_cycles(&mut self, n: u32) {
         self.cycles = self.cycles.wrapping_add(n);
+    }
+}
+
+/// The bus while the CPU runs a frame: the same accesses as [`Bus`]'s, with the cycle counter
+/// and the data bus kept here rather than in the bus.
+pub(crate) struct FastBus<'a> {
+    pub bus: &'a mut Bus,
+    pub cycles: u32,
+    pub data_bus: u8,
+    /// The CPU must stop: the TIA asked for it (see `Tia::stop_cpu`), or the CPU jammed.
+    pub stop: bool,
+}
+
+impl FastBus<'_> {
+    /// Stores the counter and the data bus back into the bus.
+    #[inline(always)]
+    pub fn finish(self) {
+        self.bus.cycles = self.cycles;
+        self.bus.data_bus = self.data_bus;
+    }
+}
+
+impl FastBus<'_> {
+    #[inline(always)]
+    fn write_to(&mut self, addr: u16, value: u8, after_read: bool) {
+        let a = addr & 0x1fff;
+        if a & 0x1000 != 0 {
+            self.bus.cart.write(a, value);
+        } else if a & 0x0280 == 0x0080 {
+            self.bus.riot.ram[usize::from(a & 0x7f)] = value;
+        } else {
+            let stall = self.bus.write_io(a, value, self.cycles, after_read);
+            self.cycles = self.cycles.wrapping_add(stall);
+            // Only TIA writes ask the CPU to stop.
+            self.stop = self.bus.tia.stop_cpu;
+        }
+        self.data_bus = value;
+    }
+}
+
+impl Memory for FastBus<'_> {
+    #[inline(always)]
+    fn read(&mut self, addr: u16) -> u8 {
+        let v = self.bus.read_at(addr, self.cycles, self.data_bus);
+        self.data_bus = v;
+        v
+    }
+
+    #[inline(always)]
+    fn write(&mut self, addr: u16, value: u8) {
+        self.write_to(addr, value, true);
+    }
+
+    #[inline(always)]
+    fn write_after_write(&mut self, addr: u16, value: u8) {
+        self.write_to(addr, value, false);
+    }
+
+    #[inline(always)]
+    fn add_cycles(&mut self, n: u32) {
+        self.cycles = self.cycles.wrapping_add(n);
+    }
+
+    #[inline(always)]
+    fn jam(&mut self) {
+        self.stop = true;
+    }
+}
+
+/// The bus while the CPU runs an instruction whose three bytes all lie in the cartridge's
+/// mapped bank below the hotspots: its code fetches are served from a copy of those bytes
+/// taken before it starts (nothing the instruction does before its last code fetch can switch
+/// the bank: only its own code fetches touch the cartridge until then), every other access
+/// goes to the [`FastBus`].
+pub(crate) struct CodeWindow<'a, 'b> {
+    pub fast: &'a mut FastBus<'b>,
+    /// The instruction's address.
+    pub pc: u16,
+    /// The bytes at `pc`, `pc + 1`, `pc + 2` (and one more), little-endian.
+    pub bytes: u32,
+}
+
+impl<'a, 'b> CodeWindow<'a, 'b> {
+    /// The window for the instruction at `pc`, or `None` where the fast bus must fetch it.
+    #[inline(always)]
+    pub fn at(fast: &'a mut FastBus<'b>, pc: u16) -> Option<Self> {
+        // In the cartridge (A12 set) and at most 0xFF1 within it.
+        let a = pc & 0x0fff;
+        if pc & 0x1000 != 0 && a <= Cart::HOT_FROM - 3 {
+            let bytes = fast.bus.cart.peek4(a);
+            Some(CodeWindow { fast, pc, bytes })
+        } else {
+            None
+        }
+    }
+}
+
+impl Memory for CodeWindow<'_, '_> {
+    #[inline(always)]
+    fn read(&mut self, addr: u16) -> u8 {
+        self.fast.read(addr)
+    }
+
+    #[inline(always)]
+    fn write(&mut self, addr: u16, value: u8) {
+        self.fast.write(addr, value)
+    }
+
+    #[inline(always)]
+    fn write_after_write(&mut self, addr: u16, value: u8) {
+        self.fast.write_after_write(addr, value)
+    }
+
+    #[inline(always)]
+    fn add_cycles(&mut self, n: u32) {
+        self.fast.add_cycles(n)
+    }
+
+    #[inline(always)]
+    fn jam(&mut self) {
+        self.fast.jam()
+    }
+
+    #[inline(always)]
+    fn read_code(&mut self, addr: u16) -> u8 {
+        let v = (self.bytes >> (8 * u32::from(addr.wrapping_sub(self.pc) & 3))) as u8;
+        debug_assert_eq!(v, self.fast.bus.cart.peek(addr & 0x0fff));
+        self.fast.data_bus = v;
+        v
     }
 }

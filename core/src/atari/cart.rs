@@ -89,11 +89,18 @@ const F8_SWAPPED_MD5: [&str; 2] = [
 
 #[derive(Clone, Debug)]
 pub struct Cart {
-    /// The ROM, exactly `scheme.len()` bytes.
-    image: Box<[u8]>,
+    /// The ROM: the image (a 2K image twice, as the 4 KiB cartridge space mirrors it), then
+    /// zeros up to 32 KiB (and 3 more), so that any bank offset plus a 12-bit address indexes
+    /// it, and so do the 3 bytes after it.
+    rom: [u8; 32768 + 3],
     scheme: Scheme,
     bank: usize,
     reset_bank: usize,
+    /// `bank * 4096`: where the mapped bank starts in `rom`.
+    bank_offset: usize,
+    /// The first hotspot (low 12 bits) and the number of hotspots (0: none).
+    hot_first: u16,
+    hot_count: u16,
 }
 
 impl Cart {
@@ -111,12 +118,25 @@ impl Cart {
             Scheme::F8 => 1,
             _ => 0,
         };
-        Ok(Cart {
-            image: image[..scheme.len()].into(),
+        let mut rom = [0u8; 32768 + 3];
+        rom[..scheme.len()].copy_from_slice(&image[..scheme.len()]);
+        if scheme == Scheme::TwoK {
+            rom.copy_within(0..2048, 2048);
+        }
+        let (hot_first, hot_count) = scheme
+            .hotspots()
+            .map_or((0, 0), |(first, n)| (first, n as u16));
+        let mut cart = Cart {
+            rom,
             scheme,
-            bank: install_bank,
+            bank: 0,
             reset_bank,
-        })
+            bank_offset: 0,
+            hot_first,
+            hot_count,
+        };
+        cart.select(install_bank);
+        Ok(cart)
     }
 
     pub fn scheme(&self) -> Scheme {
@@ -135,42 +155,73 @@ impl Cart {
 
     /// The ROM bytes the cartridge uses.
     pub fn image(&self) -> &[u8] {
-        &self.image
+        &self.rom[..self.scheme.len()]
     }
 
     /// Stella's cartridge reset: F8 switches to bank 1 (bank 0 for the two "swapped" images),
     /// F6 and F4 to bank 0; 2K and 4K have nothing to reset.
     pub fn reset(&mut self) {
-        self.bank = self.reset_bank;
+        self.select(self.reset_bank);
     }
 
     #[inline]
-    fn touch(&mut self, a: u16) {
-        if let Some((first, n)) = self.scheme.hotspots() {
-            if a >= first && usize::from(a - first) < n {
-                self.bank = usize::from(a - first);
-            }
+    fn select(&mut self, bank: usize) {
+        self.bank = bank;
+        self.bank_offset = bank * 4096;
+    }
+
+    /// Switches bank if `a` (low 12 bits of an address) is a hotspot.
+    #[inline(always)]
+    pub(crate) fn touch(&mut self, a: u16) {
+        let i = a.wrapping_sub(self.hot_first);
+        if i < self.hot_count {
+            self.select(usize::from(i));
         }
     }
+
+    /// The four bytes from `a` (low 12 bits of an address, at most 0xFF1 so that no byte of a
+    /// 3-byte instruction there lies at [`Cart::HOT_FROM`] or above) in the mapped bank, as a
+    /// little-endian word, switching nothing.
+    #[inline(always)]
+    pub(crate) fn peek4(&self, a: u16) -> u32 {
+        let i = (self.bank_offset + usize::from(a)) & 0x7fff;
+        u32::from_le_bytes(self.rom[i..i + 4].try_into().unwrap())
+    }
+
+    /// Addresses (low 12 bits) from this one on may be hotspots, in every scheme.
+    pub const HOT_FROM: u16 = 0x0ff4;
 
     /// A read in the cartridge space (only the low 12 bits of `addr` matter).
-    #[inline]
+    #[inline(always)]
     pub fn read(&mut self, addr: u16) -> u8 {
         let a = addr & 0x0fff;
-        match self.scheme {
-            Scheme::TwoK => self.image[usize::from(a & 0x07ff)],
-            Scheme::FourK => self.image[usize::from(a)],
-            _ => {
-                self.touch(a);
-                self.image[self.bank * 4096 + usize::from(a)]
-            }
+        if a >= Self::HOT_FROM {
+            self.read_high(a)
+        } else {
+            self.peek(a)
         }
+    }
+
+    /// The byte at `a` (low 12 bits of an address) in the mapped bank, switching nothing.
+    #[inline(always)]
+    pub(crate) fn peek(&self, a: u16) -> u8 {
+        self.rom[(self.bank_offset + usize::from(a)) & 0x7fff]
+    }
+
+    /// A read at or above [`Cart::HOT_FROM`]: maybe a hotspot.
+    #[inline(never)]
+    pub(crate) fn read_high(&mut self, a: u16) -> u8 {
+        self.touch(a);
+        self.peek(a)
     }
 
     /// A write in the cartridge space: ROM ignores the value, but a hotspot still switches.
-    #[inline]
+    #[inline(always)]
     pub fn write(&mut self, addr: u16, _value: u8) {
-        self.touch(addr & 0x0fff);
+        let a = addr & 0x0fff;
+        if a >= Self::HOT_FROM {
+            self.touch(a);
+        }
     }
 }
 

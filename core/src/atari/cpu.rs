@@ -24,10 +24,31 @@
 /// What the CPU sees of the machine. Stella's "M6502Low" model adds an instruction's base
 /// cycles to the system clock right after fetching its opcode and before its other accesses,
 /// and page-cross/branch penalties where they occur; the CPU reports them through `add_cycles`.
+///
+/// Every write the CPU makes directly follows a read (of an operand, a pointer, the data of a
+/// read-modify-write, or the stack), except JSR's second push and BRK's second and third:
+/// those go through [`Memory::write_after_write`], so a memory that cares (the TIA halts the
+/// CPU on a WSYNC write only after a read) need not track the previous access itself.
 pub trait Memory {
     fn read(&mut self, addr: u16) -> u8;
+    /// A write that directly follows a read.
     fn write(&mut self, addr: u16, value: u8);
     fn add_cycles(&mut self, n: u32);
+    /// A write that directly follows another write.
+    #[inline(always)]
+    fn write_after_write(&mut self, addr: u16, value: u8) {
+        self.write(addr, value)
+    }
+    /// A read of one of the current instruction's own bytes (its opcode and operands, which
+    /// lie at the instruction's address and the next two). Behaves exactly as [`Memory::read`];
+    /// a memory may serve it from a copy of those bytes taken at the opcode fetch.
+    #[inline(always)]
+    fn read_code(&mut self, addr: u16) -> u8 {
+        self.read(addr)
+    }
+    /// Told when the CPU jams (it will run nothing more).
+    #[inline(always)]
+    fn jam(&mut self) {}
 }
 
 /// Base cycle count of each opcode, added right after the opcode fetch.
@@ -181,16 +202,16 @@ pub struct Cpu {
     pub pc: u16,
     /// Set once a jam (KIL) or otherwise unexecutable opcode ran: the CPU stops for good.
     pub jammed: bool,
-    /// Negative flag.
-    pub n: bool,
+    /// The negative and zero flags, kept lazily: N is set when bit 7 or bit 15 is, Z when
+    /// the low byte is 0 (see [`Cpu::n`], [`Cpu::z`]). Most instructions just store their
+    /// 8-bit result here.
+    nz: u16,
     /// Overflow flag.
     pub v: bool,
     /// Decimal flag.
     pub d: bool,
     /// Interrupt-disable flag.
     pub i: bool,
-    /// Zero flag.
-    pub z: bool,
     /// Carry flag.
     pub c: bool,
 }
@@ -214,34 +235,52 @@ impl Cpu {
         self.pc = lo | (hi << 8);
     }
 
+    /// Negative flag.
+    #[inline(always)]
+    pub fn n(&self) -> bool {
+        self.nz & 0x8080 != 0
+    }
+
+    /// Zero flag.
+    #[inline(always)]
+    pub fn z(&self) -> bool {
+        self.nz & 0x00ff == 0
+    }
+
+    /// Sets N and Z independently.
+    #[inline(always)]
+    fn set_n_z(&mut self, n: bool, z: bool) {
+        self.nz = (!z as u16) | ((n as u16) << 15);
+    }
+
     /// The P register as pushed by PHP/BRK: bits 5 and 4 (B) always set.
     #[inline]
     pub fn status(&self) -> u8 {
-        (self.n as u8) << 7
+        (self.n() as u8) << 7
             | (self.v as u8) << 6
             | 0x30
             | (self.d as u8) << 3
             | (self.i as u8) << 2
-            | (self.z as u8) << 1
+            | (self.z() as u8) << 1
             | self.c as u8
     }
 
     /// Loads the flags from a P byte (as PLP/RTI do; bits 4 and 5 are ignored).
     #[inline]
     pub fn set_status(&mut self, p: u8) {
-        self.n = p & 0x80 != 0;
+        self.set_n_z(p & 0x80 != 0, p & 0x02 != 0);
         self.v = p & 0x40 != 0;
         self.d = p & 0x08 != 0;
         self.i = p & 0x04 != 0;
-        self.z = p & 0x02 != 0;
         self.c = p & 0x01 != 0;
     }
 
     // ---------------------------------------------------------------- fetch & addressing
 
+    /// Reads the instruction byte at the PC (opcode or operand) and steps past it.
     #[inline(always)]
     fn fetch<M: Memory>(&mut self, m: &mut M) -> u8 {
-        let v = m.read(self.pc);
+        let v = m.read_code(self.pc);
         self.pc = self.pc.wrapping_add(1);
         v
     }
@@ -249,8 +288,8 @@ impl Cpu {
     /// Two-byte operand, low byte first.
     #[inline(always)]
     fn fetch_word<M: Memory>(&mut self, m: &mut M) -> u16 {
-        let lo = m.read(self.pc) as u16;
-        let hi = m.read(self.pc.wrapping_add(1)) as u16;
+        let lo = m.read_code(self.pc) as u16;
+        let hi = m.read_code(self.pc.wrapping_add(1)) as u16;
         self.pc = self.pc.wrapping_add(2);
         lo | (hi << 8)
     }
@@ -320,6 +359,13 @@ impl Cpu {
         self.sp = self.sp.wrapping_sub(1);
     }
 
+    /// A push that directly follows another write.
+    #[inline(always)]
+    fn push_after_write<M: Memory>(&mut self, m: &mut M, v: u8) {
+        m.write_after_write(0x0100 | self.sp as u16, v);
+        self.sp = self.sp.wrapping_sub(1);
+    }
+
     /// The stack read at the current SP that precedes every pull sequence, then SP+1.
     #[inline(always)]
     fn stack_dummy_then_inc<M: Memory>(&mut self, m: &mut M) {
@@ -336,8 +382,7 @@ impl Cpu {
 
     #[inline(always)]
     fn set_nz(&mut self, v: u8) {
-        self.z = v == 0;
-        self.n = v & 0x80 != 0;
+        self.nz = v as u16;
     }
 
     #[inline(always)]
@@ -399,8 +444,7 @@ impl Cpu {
     #[inline(always)]
     fn compare(&mut self, reg: u8, op: u8) {
         let r = reg.wrapping_sub(op);
-        self.z = r == 0;
-        self.n = r & 0x80 != 0;
+        self.nz = r as u16;
         self.c = reg >= op;
     }
 
@@ -449,8 +493,8 @@ impl Cpu {
 
     #[inline(always)]
     fn bit(&mut self, v: u8) {
-        self.z = self.a & v == 0;
-        self.n = v & 0x80 != 0;
+        // Z from A & v, N from bit 7 of v (A & v has no bit 7 that v lacks).
+        self.nz = (self.a & v) as u16 | (((v & 0x80) as u16) << 8);
         self.v = v & 0x40 != 0;
     }
 
@@ -496,8 +540,7 @@ impl Cpu {
             self.v = ((r >> 6) ^ (r >> 5)) & 1 != 0;
             self.set_nz(r);
         } else {
-            self.n = self.c;
-            self.z = r == 0;
+            self.set_n_z(self.c, r == 0);
             self.v = (val ^ r) & 0x40 != 0;
             let mut a = r;
             if (val & 0x0f) + (val & 0x01) > 0x05 {
@@ -574,10 +617,35 @@ impl Cpu {
         if self.jammed {
             return false;
         }
+        self.step_unjammed(m);
+        true
+    }
+
+    /// [`Cpu::step`] for a CPU known not to be jammed.
+    #[inline(always)]
+    pub(crate) fn step_unjammed<M: Memory>(&mut self, m: &mut M) {
         let op = self.fetch(m);
         m.add_cycles(BASE_CYCLES[op as usize] as u32);
         self.execute(m, op);
-        true
+    }
+
+    /// [`Cpu::step_unjammed`] compiled as one dispatch over the 256 opcodes, each arm
+    /// specialised for its opcode (its cycle count a constant, its addressing mode known):
+    /// the hot loop's version.
+    #[inline(always)]
+    pub(crate) fn step_unjammed_specialised<M: Memory>(&mut self, m: &mut M) {
+        macro_rules! dispatch {
+            ($op:expr; $($k:literal)*) => {
+                match $op {
+                    $($k => {
+                        m.add_cycles(BASE_CYCLES[$k] as u32);
+                        self.execute(m, $k);
+                    })*
+                }
+            };
+        }
+        let op = self.fetch(m);
+        dispatch!(op; 0x00 0x01 0x02 0x03 0x04 0x05 0x06 0x07 0x08 0x09 0x0a 0x0b 0x0c 0x0d 0x0e 0x0f 0x10 0x11 0x12 0x13 0x14 0x15 0x16 0x17 0x18 0x19 0x1a 0x1b 0x1c 0x1d 0x1e 0x1f 0x20 0x21 0x22 0x23 0x24 0x25 0x26 0x27 0x28 0x29 0x2a 0x2b 0x2c 0x2d 0x2e 0x2f 0x30 0x31 0x32 0x33 0x34 0x35 0x36 0x37 0x38 0x39 0x3a 0x3b 0x3c 0x3d 0x3e 0x3f 0x40 0x41 0x42 0x43 0x44 0x45 0x46 0x47 0x48 0x49 0x4a 0x4b 0x4c 0x4d 0x4e 0x4f 0x50 0x51 0x52 0x53 0x54 0x55 0x56 0x57 0x58 0x59 0x5a 0x5b 0x5c 0x5d 0x5e 0x5f 0x60 0x61 0x62 0x63 0x64 0x65 0x66 0x67 0x68 0x69 0x6a 0x6b 0x6c 0x6d 0x6e 0x6f 0x70 0x71 0x72 0x73 0x74 0x75 0x76 0x77 0x78 0x79 0x7a 0x7b 0x7c 0x7d 0x7e 0x7f 0x80 0x81 0x82 0x83 0x84 0x85 0x86 0x87 0x88 0x89 0x8a 0x8b 0x8c 0x8d 0x8e 0x8f 0x90 0x91 0x92 0x93 0x94 0x95 0x96 0x97 0x98 0x99 0x9a 0x9b 0x9c 0x9d 0x9e 0x9f 0xa0 0xa1 0xa2 0xa3 0xa4 0xa5 0xa6 0xa7 0xa8 0xa9 0xaa 0xab 0xac 0xad 0xae 0xaf 0xb0 0xb1 0xb2 0xb3 0xb4 0xb5 0xb6 0xb7 0xb8 0xb9 0xba 0xbb 0xbc 0xbd 0xbe 0xbf 0xc0 0xc1 0xc2 0xc3 0xc4 0xc5 0xc6 0xc7 0xc8 0xc9 0xca 0xcb 0xcc 0xcd 0xce 0xcf 0xd0 0xd1 0xd2 0xd3 0xd4 0xd5 0xd6 0xd7 0xd8 0xd9 0xda 0xdb 0xdc 0xdd 0xde 0xdf 0xe0 0xe1 0xe2 0xe3 0xe4 0xe5 0xe6 0xe7 0xe8 0xe9 0xea 0xeb 0xec 0xed 0xee 0xef 0xf0 0xf1 0xf2 0xf3 0xf4 0xf5 0xf6 0xf7 0xf8 0xf9 0xfa 0xfb 0xfc 0xfd 0xfe 0xff);
     }
 
     #[inline(always)]
@@ -1213,7 +1281,7 @@ impl Cpu {
             0x0b | 0x2b => {
                 let v = self.fetch(m);
                 self.and(v);
-                self.c = self.n;
+                self.c = self.n();
             }
             0x4b => {
                 let v = self.fetch(m);
@@ -1291,14 +1359,14 @@ impl Cpu {
             0xd8 => self.d = false,
             0xf8 => self.d = true,
             // ---- branches
-            0x10 => self.branch(m, !self.n),
-            0x30 => self.branch(m, self.n),
+            0x10 => self.branch(m, !self.n()),
+            0x30 => self.branch(m, self.n()),
             0x50 => self.branch(m, !self.v),
             0x70 => self.branch(m, self.v),
             0x90 => self.branch(m, !self.c),
             0xb0 => self.branch(m, self.c),
-            0xd0 => self.branch(m, !self.z),
-            0xf0 => self.branch(m, self.z),
+            0xd0 => self.branch(m, !self.z()),
+            0xf0 => self.branch(m, self.z()),
             // ---- stack
             0x48 => self.push(m, self.a),
             0x08 => {
@@ -1332,8 +1400,8 @@ impl Cpu {
                 let lo = self.fetch(m) as u16;
                 m.read(0x0100 | self.sp as u16);
                 self.push(m, (self.pc >> 8) as u8);
-                self.push(m, self.pc as u8);
-                let hi = m.read(self.pc) as u16;
+                self.push_after_write(m, self.pc as u8);
+                let hi = m.read_code(self.pc) as u16;
                 self.pc = lo | (hi << 8);
             }
             0x60 => {
@@ -1342,7 +1410,9 @@ impl Cpu {
                 self.sp = self.sp.wrapping_add(1);
                 let hi = self.read_stack(m) as u16;
                 self.pc = lo | (hi << 8);
-                self.fetch(m);
+                // The byte at the return address (not one of this instruction's own bytes).
+                m.read(self.pc);
+                self.pc = self.pc.wrapping_add(1);
             }
             0x40 => {
                 self.stack_dummy_then_inc(m);
@@ -1357,16 +1427,19 @@ impl Cpu {
             0x00 => {
                 self.fetch(m);
                 self.push(m, (self.pc >> 8) as u8);
-                self.push(m, self.pc as u8);
+                self.push_after_write(m, self.pc as u8);
                 let p = self.status();
-                self.push(m, p);
+                self.push_after_write(m, p);
                 self.i = true;
                 let lo = m.read(0xfffe) as u16;
                 let hi = m.read(0xffff) as u16;
                 self.pc = lo | (hi << 8);
             }
             // ---- KIL/JAM: 0x02 0x12 0x22 0x32 0x42 0x52 0x62 0x72 0x92 0xB2 0xD2 0xF2
-            _ => self.jammed = true,
+            _ => {
+                self.jammed = true;
+                m.jam();
+            }
         }
     }
 

@@ -129,6 +129,11 @@ pub struct Tia {
     dump_enabled: bool,
     dump_disabled_cycle: i32,
 
+    /// The line as drawn where no movable object shows (background and playfield), and
+    /// what it was drawn for (see the renderer); `u64::MAX`: not drawn yet.
+    bg_line: [u8; 160],
+    bg_key: u64,
+
     /// Drawing deferred by accesses that change nothing drawn: Stella draws up to every
     /// access, but drawing later in one go gives the same pixels (see `defer_update`).
     deferred: bool,
@@ -137,6 +142,9 @@ pub struct Tia {
     /// Tests: draw with the reference renderer.
     #[cfg(test)]
     use_reference: bool,
+    /// Tests: draw at every access, as Stella does.
+    #[cfg(test)]
+    never_defer: bool,
 }
 
 impl std::fmt::Debug for Tia {
@@ -226,10 +234,14 @@ impl Tia {
             cosmic_ark_counter: 0,
             dump_enabled: false,
             dump_disabled_cycle: 0,
+            bg_line: [0; 160],
+            bg_key: u64::MAX,
             deferred: false,
             deferred_clock: 0,
             #[cfg(test)]
             use_reference: false,
+            #[cfg(test)]
+            never_defer: false,
         };
         t.frame_reset(0);
         t
@@ -417,11 +429,20 @@ impl Tia {
     /// the end of a partial update (4-pixel groups) do not depend on where updates split.
     /// The one exception, the HMOVE blank clearing (it depends on where each update of the
     /// line starts), is avoided by drawing right away while an HMOVE blank is pending.
-    /// The deferred point is drawn at the latest when the frame is handed over.
+    /// The deferred point is drawn at the latest when the frame is handed over, or before
+    /// anything drawn changes: every update draws at least up to it (a deferred write's
+    /// delay may take it past a later access's clock, and Stella has drawn that far).
     #[inline]
     fn defer_update(&mut self, clock: i32) {
+        #[cfg(test)]
+        if self.never_defer {
+            self.update_frame(clock);
+            return;
+        }
         if self.hmove_blank {
             self.update_frame(clock);
+        } else if self.deferred {
+            self.deferred_clock = self.deferred_clock.max(clock);
         } else {
             self.deferred = true;
             self.deferred_clock = clock;
@@ -430,14 +451,20 @@ impl Tia {
 
     fn flush_deferred(&mut self) {
         if self.deferred {
-            self.deferred = false;
             self.update_frame(self.deferred_clock);
         }
     }
 
-    /// Stella's `updateFrame`: draw the frame up to colour clock `clock`.
+    /// Stella's `updateFrame`: draw the frame up to colour clock `clock` (or up to the
+    /// deferred point, if that is later).
     #[inline]
     fn update_frame(&mut self, clock: i32) {
+        let clock = if self.deferred {
+            self.deferred = false;
+            clock.max(self.deferred_clock)
+        } else {
+            clock
+        };
         if clock < self.clock_start_display
             || self.clock_at_last_update >= self.clock_stop_display
             || self.clock_at_last_update >= clock
@@ -651,10 +678,12 @@ impl Tia {
             d if d >= 0 => d as i32,
             _ => pf_delay(self.hpos_of(clock)),
         };
-        // A frame that runs too long without VSYNC is ended anyway.
-        let too_long =
-            clock.wrapping_sub(self.clock_when_frame_started) / CLOCKS_PER_LINE > MAX_SCANLINES;
-        if !too_long && draws_nothing(addr) {
+        // A frame that runs too long without VSYNC is ended anyway: more than 290 whole
+        // scanlines since the frame started (C's truncating division: a negative count of
+        // clocks is never too long).
+        let too_long = clock.wrapping_sub(self.clock_when_frame_started)
+            >= (MAX_SCANLINES + 1) * CLOCKS_PER_LINE;
+        if !too_long && (draws_nothing(addr) || self.write_changes_nothing(addr, value)) {
             self.defer_update(clock.wrapping_add(delay));
         } else {
             self.update_frame(clock.wrapping_add(delay));
@@ -859,6 +888,64 @@ impl Tia {
             _ => {}
         }
         stall
+    }
+
+    /// Whether writing `value` to `addr` would leave everything drawn as it is: the colour,
+    /// playfield, graphics and enable registers, written with what they already show.
+    /// (Registers that only feed later drawing, such as the vertically delayed copies, may
+    /// still change.)
+    #[inline]
+    fn write_changes_nothing(&self, addr: u16, value: u8) -> bool {
+        let refl = |i: usize, g: u8| if self.refp[i] { REFLECT[g as usize] } else { g };
+        match addr {
+            0x06 => self.colors[2] == value & 0xfe,
+            0x07 => self.colors[3] == value & 0xfe,
+            0x08 => self.colors[1] == value & 0xfe,
+            0x09 => self.colors[0] == value & 0xfe,
+            0x0d => self.pf & 0x0f == ((value >> 4) & 0x0f) as u32,
+            0x0e => (self.pf >> 4) & 0xff == value as u32,
+            0x0f => self.pf >> 12 == value as u32,
+            0x1b => {
+                // GRP0 := value, GRP1's delayed copy := GRP1.
+                let g0 = if self.vdelp[0] {
+                    self.cur_grp[0]
+                } else {
+                    refl(0, value)
+                };
+                let g1 = if self.vdelp[1] {
+                    refl(1, self.grp[1])
+                } else {
+                    self.cur_grp[1]
+                };
+                [g0, g1] == self.cur_grp
+            }
+            0x1c => {
+                // GRP1 := value, GRP0's and ENABL's delayed copies := GRP0, ENABL.
+                let g0 = if self.vdelp[0] {
+                    refl(0, self.grp[0])
+                } else {
+                    self.cur_grp[0]
+                };
+                let g1 = if self.vdelp[1] {
+                    self.cur_grp[1]
+                } else {
+                    refl(1, value)
+                };
+                let ball = if self.vdelbl {
+                    self.enabl
+                } else {
+                    self.enabled & BL_BIT != 0
+                };
+                [g0, g1] == self.cur_grp && ball == (self.enabled & BL_BIT != 0)
+            }
+            0x1d | 0x1e => {
+                let i = (addr - 0x1d) as usize;
+                let bit = if i == 0 { M0_BIT } else { M1_BIT };
+                (value & 0x02 != 0 && !self.resmp[i]) == (self.enabled & bit != 0)
+            }
+            0x1f => self.vdelbl || (value & 0x02 != 0) == (self.enabled & BL_BIT != 0),
+            _ => false,
+        }
     }
 
     /// RESP0/RESP1.

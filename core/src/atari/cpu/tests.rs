@@ -41,11 +41,25 @@ impl Memory for TestMem {
         v
     }
     fn write(&mut self, addr: u16, value: u8) {
+        assert!(
+            matches!(self.log.last(), Some(R(..))),
+            "write() must directly follow a read: {:?}",
+            self.log
+        );
         self.ram[addr as usize] = value;
         self.log.push(W(addr, value, self.cycles));
     }
     fn add_cycles(&mut self, n: u32) {
         self.cycles += n as u64;
+    }
+    fn write_after_write(&mut self, addr: u16, value: u8) {
+        assert!(
+            matches!(self.log.last(), Some(W(..))),
+            "write_after_write() must directly follow a write: {:?}",
+            self.log
+        );
+        self.ram[addr as usize] = value;
+        self.log.push(W(addr, value, self.cycles));
     }
 }
 
@@ -754,7 +768,7 @@ fn page_cross_penalty_precedes_data_read() {
             W(0x1310, 0x00, 7)
         ]
     );
-    assert!(cpu.z && !cpu.n);
+    assert!(cpu.z() && !cpu.n());
     // NOP $12F0,X (0x1C) reads its operand and pays the penalty too
     let mut mem = TestMem::new();
     mem.load(0x2000, &[0x1c, 0xf0, 0x12]);
@@ -967,7 +981,7 @@ fn push_pull_and_stack_wrap() {
     cpu.step(&mut mem); // PLA: dummy read at $01FE, then $01FF
     assert_eq!(mem.log[5..], [R(0x01fe, 0, 10), R(0x01ff, 0xf3, 10)]);
     assert_eq!(cpu.a, 0xf3);
-    assert!(cpu.n && !cpu.z);
+    assert!(cpu.n() && !cpu.z());
     cpu.sp = 0xfe;
     mem.ram[0x01ff] = 0x00;
     cpu.step(&mut mem); // PLP
@@ -982,7 +996,7 @@ fn push_pull_and_stack_wrap() {
     cpu.step(&mut mem);
     assert_eq!(mem.log[1..], [R(0x01ff, 0, 4), R(0x0100, 0, 4)]);
     assert_eq!(cpu.sp, 0x00);
-    assert!(cpu.z);
+    assert!(cpu.z());
 }
 
 // ------------------------------------------------------------------------ reset and jam
@@ -1073,11 +1087,11 @@ fn adc_sbc_exhaustive_against_model() {
 fn decimal_known_values() {
     let adc = |a, v, c: bool| {
         let cpu = run_imm(0x69, a, v, FD | c as u8);
-        (cpu.a, cpu.c, cpu.z, cpu.n, cpu.v)
+        (cpu.a, cpu.c, cpu.z(), cpu.n(), cpu.v)
     };
     let sbc = |a, v, c: bool| {
         let cpu = run_imm(0xe9, a, v, FD | c as u8);
-        (cpu.a, cpu.c, cpu.z, cpu.n, cpu.v)
+        (cpu.a, cpu.c, cpu.z(), cpu.n(), cpu.v)
     };
     // (A, C, Z, N, V)
     assert_eq!(adc(0x09, 0x01, false), (0x10, false, false, false, false));
@@ -1100,9 +1114,9 @@ fn decimal_known_values() {
     assert_eq!(sbc(0x00, 0xff, false).0, 0x7c);
     // binary mode sanity
     let cpu = run_imm(0x69, 0x7f, 0x01, 0);
-    assert_eq!((cpu.a, cpu.v, cpu.n, cpu.c), (0x80, true, true, false));
+    assert_eq!((cpu.a, cpu.v, cpu.n(), cpu.c), (0x80, true, true, false));
     let cpu = run_imm(0xe9, 0x80, 0x01, FC);
-    assert_eq!((cpu.a, cpu.v, cpu.n, cpu.c), (0x7f, true, false, true));
+    assert_eq!((cpu.a, cpu.v, cpu.n(), cpu.c), (0x7f, true, false, true));
 }
 
 #[test]
@@ -1147,7 +1161,7 @@ fn undocumented_spot_checks() {
     mem.ram[0x80] = 0x81;
     let mut cpu = cpu_with(0, 0, 0, 0xff, 0, 0x1000);
     cpu.step(&mut mem);
-    assert_eq!((cpu.a, cpu.x, cpu.n), (0x81, 0x81, true));
+    assert_eq!((cpu.a, cpu.x, cpu.n()), (0x81, 0x81, true));
     assert_eq!(mem.cycles, 4);
     // DCP / ISB on memory
     let mut mem = TestMem::new();
@@ -1157,7 +1171,7 @@ fn undocumented_spot_checks() {
     let mut cpu = cpu_with(0x10, 0, 0, 0xff, FC, 0x1000);
     cpu.step(&mut mem);
     assert_eq!(mem.ram[0x80], 0x10);
-    assert!(cpu.z && cpu.c);
+    assert!(cpu.z() && cpu.c);
     cpu.step(&mut mem);
     assert_eq!(mem.ram[0x81], 0x10);
     assert_eq!(cpu.a, 0x00);

@@ -89,7 +89,7 @@ impl Tia {
 
         let key = self.enabled | self.prio_score;
         let colors = self.colors;
-        let pf = if key & PF_BIT != 0 { self.pf } else { 0 };
+        let pf = self.pf;
         let pfm = &PF_MASKS[self.pf_reflect];
         // Colour-selection bits for pixels without movable objects. With only the
         // playfield, Stella's routine uses score colours even under priority.
@@ -98,14 +98,30 @@ impl Tia {
         } else {
             self.prio_score
         };
-        let colour =
-            |half: usize, bits: u8| colors[PRIORITY[half][(bits | bg_ps) as usize] as usize];
-        // Colours without movable objects: [half][playfield off/on].
-        let bgc = [
-            [colour(0, 0), colour(0, PF_BIT)],
-            [colour(1, 0), colour(1, PF_BIT)],
-        ];
-        let bg = |h: usize| bgc[(h >= 80) as usize][(pf & pfm[h] != 0) as usize];
+        // The line as drawn where no movable object shows, cached while what it depends on
+        // stays the same.
+        let bg_key = u64::from(pf)
+            | (self.pf_reflect as u64) << 20
+            | u64::from(bg_ps) << 21
+            | u64::from(u32::from_le_bytes(colors)) << 32;
+        if bg_key != self.bg_key {
+            self.bg_key = bg_key;
+            let colour =
+                |half: usize, bits: u8| colors[PRIORITY[half][(bits | bg_ps) as usize] as usize];
+            // Colours without movable objects: [half][playfield off/on].
+            let bgc = [
+                [colour(0, 0), colour(0, PF_BIT)],
+                [colour(1, 0), colour(1, PF_BIT)],
+            ];
+            // The playfield is constant over aligned groups of 4 columns.
+            for (h, group) in self.bg_line.chunks_exact_mut(4).enumerate() {
+                let h = 4 * h;
+                group.fill(bgc[(h >= 80) as usize][(pf & pfm[h] != 0) as usize]);
+            }
+        }
+        let line = &self.bg_line;
+        let buf = &mut self.cur[..];
+        let h_end = hpos + count;
 
         // The movable objects that can show; the others get the empty mask.
         let none = Mask(DISABLED_BASE);
@@ -115,18 +131,15 @@ impl Tia {
         let m0 = pick(M0_BIT, self.mask_m[0]);
         let m1 = pick(M1_BIT, self.mask_m[1]);
         let bl = pick(BL_BIT, self.mask_bl);
-        let [g0, g1] = self.cur_grp;
-        let ps = self.prio_score;
-
-        let buf = &mut self.cur[..];
-        let h_end = hpos + count;
-        let mut h = hpos;
-        let mut p = start;
-        let mut col = self.collision;
         if key & 0x1f == 0 {
             // Playfield and background only.
-            fill_bg(buf, p, h, h_end, pf, &bg, bgc[0][0]);
+            buf[start..end].copy_from_slice(&line[hpos..h_end]);
         } else {
+            let [g0, g1] = self.cur_grp;
+            let ps = self.prio_score;
+            let mut h = hpos;
+            let mut p = start;
+            let mut col = self.collision;
             while h < h_end {
                 let run = (h_end - h)
                     .min(p0.clear_run(h))
@@ -135,7 +148,7 @@ impl Tia {
                     .min(m1.clear_run(h))
                     .min(bl.clear_run(h));
                 if run > 0 {
-                    fill_bg(buf, p, h, h + run, pf, &bg, bgc[0][0]);
+                    buf[p..p + run].copy_from_slice(&line[h..h + run]);
                     h += run;
                     p += run;
                     continue;
@@ -162,8 +175,8 @@ impl Tia {
                 h += n;
                 p += n;
             }
+            self.collision = col;
         }
-        self.collision = col;
 
         // Stella's quick routines write the last group whole if it is aligned within the
         // update and none of their objects shows in it.
@@ -177,43 +190,8 @@ impl Tia {
             && m1.quiet4(g)
             && bl.quiet4(g)
         {
-            let v = bg(g);
+            let v = line[g];
             buf[end..end + (4 - (h_end & 3))].fill(v);
         }
-    }
-}
-
-/// Fills columns `h..h_end` (buffer from `p`) with the colours of pixels where no movable
-/// object shows: background or playfield (`bg(h)`; `bk` when the playfield is empty).
-#[inline(always)]
-fn fill_bg(
-    buf: &mut [u8],
-    p: usize,
-    h: usize,
-    h_end: usize,
-    pf: u32,
-    bg: &impl Fn(usize) -> u8,
-    bk: u8,
-) {
-    let n = h_end - h;
-    if pf == 0 {
-        buf[p..p + n].fill(bk);
-        return;
-    }
-    let out = &mut buf[p..p + n];
-    let mut i = 0;
-    // Head up to a 4-column boundary, then whole groups (the playfield is constant over
-    // aligned groups of 4 columns), then the tail.
-    while i < n && (h + i) & 3 != 0 {
-        out[i] = bg(h + i);
-        i += 1;
-    }
-    while i + 4 <= n {
-        out[i..i + 4].copy_from_slice(&[bg(h + i); 4]);
-        i += 4;
-    }
-    while i < n {
-        out[i] = bg(h + i);
-        i += 1;
     }
 }
