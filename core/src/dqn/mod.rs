@@ -8,7 +8,7 @@
 //! - [`schedule`]: epsilon schedules. [`rng`]: the seeded RNG everything draws from.
 //! - [`checkpoint`]: atomic, checksummed save/load of a whole run.
 //! - [`catch`]: a tiny pixel game the learning test must solve.
-//! - [`bench`]: train-step throughput (vs PyTorch when available).
+//! - [`bench`](mod@bench): train-step throughput (vs PyTorch when available).
 //!
 //! # Training loop
 //!
