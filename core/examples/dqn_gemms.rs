@@ -61,6 +61,9 @@ fn main() {
     time("fc1 fwd, W stored [out,in]", 32, 3136, 512, false, true);
     time("fc1 xgrad, W stored [out,in]", 32, 512, 3136, false, false);
     time("fc1 wgrad^T g^T x", 512, 32, 3136, true, false);
+    time("stem fwd as W^T P^T", 32, 256, 12800, false, false);
+    time("stem wgrad G P, P as view", 32, 12800, 256, false, true);
+    time("stem wgrad G P, P contiguous", 32, 12800, 256, false, false);
     println!(
         "forward GEMMs {:.2} ms, backward GEMMs {:.2} ms; a step (2 forwards + backward) {:.2} ms",
         fwd * 1e3,

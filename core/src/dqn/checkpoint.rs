@@ -15,7 +15,7 @@
 //! a crash never leaves a half-written checkpoint and loading never writes anything.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
@@ -130,6 +130,23 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash = fnv(self.hash, &buf[..n]);
+        Ok(n)
+    }
+}
+
+fn read_f32s(r: &mut impl Read, n: usize) -> std::io::Result<Vec<f32>> {
+    let mut bytes = vec![0u8; n * 4];
+    r.read_exact(&mut bytes)?;
+    Ok(bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+        .collect())
+}
+
 fn write_f32s(w: &mut impl Write, xs: &[f32]) -> std::io::Result<()> {
     let mut bytes = Vec::with_capacity(xs.len() * 4);
     for x in xs {
@@ -139,7 +156,8 @@ fn write_f32s(w: &mut impl Write, xs: &[f32]) -> std::io::Result<()> {
 }
 
 /// Saves `trainer`'s run for `game` to `path` atomically. With `include_replay` the replay
-/// buffer goes in too (up to 7 GB for 1M transitions), so a resumed run continues exactly.
+/// buffer goes in too (up to 7 GB for 1M transitions, streamed: no second copy in memory), so
+/// a resumed run continues exactly.
 pub fn save(
     path: &Path,
     game: &str,
@@ -151,10 +169,6 @@ pub fn save(
         source,
     };
     let state = trainer.learner.state();
-    let mut replay = Vec::new();
-    if include_replay {
-        trainer.replay.write_to(&mut replay).map_err(io)?;
-    }
     let header = Header {
         game: game.to_string(),
         architecture: trainer.cfg.net.describe(trainer.learner.n_actions()),
@@ -167,7 +181,11 @@ pub fn save(
         param_shapes: state.online.iter().map(|p| p.shape.clone()).collect(),
         has_target: state.target.is_some(),
         has_adam_moments: !state.adam.m.is_empty(),
-        replay_bytes: replay.len() as u64,
+        replay_bytes: if include_replay {
+            trainer.replay.serialized_len()
+        } else {
+            0
+        },
     };
     let header_json = serde_json::to_vec(&header).expect("header serializes");
 
@@ -200,7 +218,9 @@ pub fn save(
         for m in state.adam.m.iter().chain(&state.adam.v) {
             write_f32s(&mut w, m)?;
         }
-        w.write_all(&replay)?;
+        if include_replay {
+            trainer.replay.write_to(&mut w)?;
+        }
         let hash = w.hash;
         let mut inner = w.inner;
         inner.write_all(&hash.to_le_bytes())?;
@@ -227,57 +247,59 @@ pub struct Checkpoint {
     path: PathBuf,
 }
 
-/// Reads and verifies `path` (magic, version, length, checksum, header). Never panics on a bad
-/// file and never writes.
+/// Reads and verifies `path` (magic, version, length, header, checksum), streaming (a 7 GB
+/// replay section is read once, into the buffer). Never panics on a bad file and never writes.
 pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
     let p = || path.to_path_buf();
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|source| CheckpointError::Io { path: p(), source })?;
-    if bytes.len() < 8 || &bytes[..8] != MAGIC {
-        return Err(CheckpointError::Foreign { path: p() });
-    }
+    let io = |source| CheckpointError::Io { path: p(), source };
+    let file = File::open(path).map_err(io)?;
+    let file_len = file.metadata().map_err(io)?.len();
+    let mut r = Hashing {
+        inner: BufReader::new(file),
+        hash: FNV_OFFSET,
+    };
     let truncated = |expected: u64| CheckpointError::Truncated {
         path: p(),
-        actual: bytes.len() as u64,
+        actual: file_len,
         expected,
     };
-    if bytes.len() < 20 {
+    let corrupt = |what: String| CheckpointError::Corrupt { path: p(), what };
+
+    let mut magic = [0u8; 8];
+    let have = (file_len as usize).min(8);
+    r.read_exact(&mut magic[..have]).map_err(io)?;
+    if magic[..have] != MAGIC[..have] {
+        return Err(CheckpointError::Foreign { path: p() });
+    }
+    if file_len < 20 {
         return Err(truncated(20));
     }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
+    let mut word = [0u8; 8];
+    r.read_exact(&mut word[..4]).map_err(io)?;
+    let version = u32::from_le_bytes(word[..4].try_into().unwrap());
     if version != FORMAT_VERSION {
         return Err(CheckpointError::Version {
             path: p(),
             found: version,
         });
     }
-    let header_len = u64::from_le_bytes(bytes[12..20].try_into().unwrap());
-    let header_end = 20u64.saturating_add(header_len);
-    if (bytes.len() as u64) < header_end.saturating_add(8) {
+    r.read_exact(&mut word).map_err(io)?;
+    let header_end = 20u64.saturating_add(u64::from_le_bytes(word));
+    if file_len < header_end.saturating_add(8) {
         return Err(truncated(header_end.saturating_add(8)));
     }
-    let header_end = header_end as usize;
-    let corrupt = |what: String| CheckpointError::Corrupt { path: p(), what };
-    let header: Header = serde_json::from_slice(&bytes[20..header_end])
-        .map_err(|e| corrupt(format!("header: {e}")))?;
-    let expected = (header_end as u64)
+    let mut header_json = vec![0u8; (header_end - 20) as usize];
+    r.read_exact(&mut header_json).map_err(io)?;
+    let header: Header =
+        serde_json::from_slice(&header_json).map_err(|e| corrupt(format!("header: {e}")))?;
+    let expected = header_end
         .saturating_add(header.body_len())
         .saturating_add(8);
-    if (bytes.len() as u64) < expected {
+    if file_len < expected {
         return Err(truncated(expected));
     }
-    if bytes.len() as u64 > expected {
-        return Err(corrupt(format!(
-            "{} trailing bytes",
-            bytes.len() as u64 - expected
-        )));
-    }
-    let body_end = bytes.len() - 8;
-    let stored = u64::from_le_bytes(bytes[body_end..].try_into().unwrap());
-    if fnv(FNV_OFFSET, &bytes[..body_end]) != stored {
-        return Err(CheckpointError::Checksum { path: p() });
+    if file_len > expected {
+        return Err(corrupt(format!("{} trailing bytes", file_len - expected)));
     }
     if header.architecture != header.config.net.describe(header.n_actions) {
         return Err(corrupt(
@@ -285,44 +307,55 @@ pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
         ));
     }
 
-    let mut at = header_end;
-    let mut floats = |n: usize| -> Vec<f32> {
-        let v = bytes[at..at + 4 * n]
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
-            .collect();
-        at += 4 * n;
-        v
-    };
-    let mut params = || -> Vec<ParamData> {
+    let lens: Vec<usize> = header
+        .param_shapes
+        .iter()
+        .map(|s| s.iter().product())
+        .collect();
+    let params = |r: &mut Hashing<_>| -> std::io::Result<Vec<ParamData>> {
         header
             .param_shapes
             .iter()
-            .map(|s| ParamData {
-                shape: s.clone(),
-                values: floats(s.iter().product()),
+            .zip(&lens)
+            .map(|(s, &n)| {
+                Ok(ParamData {
+                    shape: s.clone(),
+                    values: read_f32s(r, n)?,
+                })
             })
             .collect()
     };
-    let online = params();
-    let target = header.has_target.then(&mut params);
-    let mut adam = Adam::new(header.config.adam, header.config.max_grad_norm);
-    adam.step = header.adam_step;
-    if header.has_adam_moments {
-        let lens: Vec<usize> = header
-            .param_shapes
-            .iter()
-            .map(|s| s.iter().product())
-            .collect();
-        adam.m = lens.iter().map(|&n| floats(n)).collect();
-        adam.v = lens.iter().map(|&n| floats(n)).collect();
-    }
-    let replay = if header.replay_bytes > 0 {
-        let mut r = &bytes[at..body_end];
-        Some(ReplayBuffer::read_from(&mut r).map_err(|e| corrupt(format!("replay: {e}")))?)
+    let online = params(&mut r).map_err(io)?;
+    let target = if header.has_target {
+        Some(params(&mut r).map_err(io)?)
     } else {
         None
     };
+    let mut adam = Adam::new(header.config.adam, header.config.max_grad_norm);
+    adam.step = header.adam_step;
+    if header.has_adam_moments {
+        for moments in [&mut adam.m, &mut adam.v] {
+            *moments = lens
+                .iter()
+                .map(|&n| read_f32s(&mut r, n))
+                .collect::<std::io::Result<_>>()
+                .map_err(io)?;
+        }
+    }
+    let replay = if header.replay_bytes > 0 {
+        Some(
+            ReplayBuffer::read_from(&mut r, header.replay_bytes)
+                .map_err(|e| corrupt(format!("replay: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let computed = r.hash;
+    let mut stored = [0u8; 8];
+    r.inner.read_exact(&mut stored).map_err(io)?;
+    if u64::from_le_bytes(stored) != computed {
+        return Err(CheckpointError::Checksum { path: p() });
+    }
     Ok(Checkpoint {
         game: header.game,
         architecture: header.architecture,

@@ -8,7 +8,35 @@
 //! - [`schedule`]: epsilon schedules. [`rng`]: the seeded RNG everything draws from.
 //! - [`checkpoint`]: atomic, checksummed save/load of a whole run.
 //! - [`catch`]: a tiny pixel game the learning test must solve.
-//! - [`bench`]: train-step throughput (vs PyTorch when available).
+//! - [`bench`](mod@bench): train-step throughput (vs PyTorch when available).
+//!
+//! # Training loop
+//!
+//! ```no_run
+//! use qarcade_core::dqn::{checkpoint, Config, Device, Trainer};
+//! use qarcade_core::dqn::catch::Catch; // any `Env`: Pong through the ALE wrapper, ...
+//!
+//! qarcade_core::dqn::bench::tune_allocator();
+//! let mut cfg = Config::preset("fast").unwrap();
+//! cfg.net = qarcade_core::dqn::NetConfig::catch(); // Pong keeps NetConfig::nature()
+//! let mut env = Catch::new(0);
+//! let mut trainer = Trainer::new(cfg.clone(), 3, &Device::flex());
+//! while trainer.counters.steps < cfg.total_steps {
+//!     let report = trainer.step(&mut env);
+//!     if let Some((ret, len)) = report.episode {
+//!         println!("episode return {ret} length {len} epsilon {:.3}", report.epsilon);
+//!     }
+//! }
+//! checkpoint::save("run.ckpt".as_ref(), "catch", &trainer, false).unwrap();
+//! ```
+//!
+//! # Speed (2-core CPU, batch 32, Nature CNN)
+//!
+//! The convolutions run as patch gathers + large matrix products in channels-last layout (see
+//! [`model`]), the bootstrap forward runs concurrently with the online forward, and the Adam
+//! update is one fused pass on the host: about 0.85x PyTorch's CPU train-step speed, from
+//! 0.34x with Burn's `conv2d` and optimizer. The rest of the gap is GEMM microkernel efficiency
+//! on skinny shapes (`gemm` crate vs oneDNN/MKL).
 
 pub mod adam;
 pub mod bench;

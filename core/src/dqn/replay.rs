@@ -223,9 +223,13 @@ impl ReplayBuffer {
         out
     }
 
-    /// Slot index of the transition sampled uniformly among valid ones.
-    fn sample_index(&self, rng: &mut Rng) -> (usize, (f32, usize, bool)) {
-        for _ in 0..100_000 {
+    /// A slot sampled uniformly among the valid transitions (rejection sampling), or `None`
+    /// after 1,000 misses (an almost empty buffer; a filled one has ~99% valid slots).
+    fn sample_index(&self, rng: &mut Rng) -> Option<(usize, (f32, usize, bool))> {
+        if self.len == 0 {
+            return None;
+        }
+        for _ in 0..1_000 {
             let j = rng.below(self.len as u64) as usize;
             let j = if self.len < self.capacity {
                 j
@@ -233,22 +237,20 @@ impl ReplayBuffer {
                 (self.next + j) % self.capacity
             };
             if let Some(w) = self.window(j) {
-                return (j, w);
+                return Some((j, w));
             }
         }
-        panic!("replay: no sampleable transition (too few stored?)");
+        None
     }
 
-    /// Whether at least one transition can be sampled.
+    /// Whether at least one transition can be sampled (a full scan: for tests and tools).
     pub fn can_sample(&self) -> bool {
         (0..self.len).any(|j| self.window(j).is_some())
     }
 
-    /// A minibatch of `size` transitions drawn uniformly (with replacement) using `rng`.
-    ///
-    /// # Panics
-    /// If nothing is sampleable (see [`can_sample`](Self::can_sample)).
-    pub fn sample(&self, size: usize, rng: &mut Rng) -> Batch {
+    /// A minibatch of `size` transitions drawn uniformly (with replacement) using `rng`, or
+    /// `None` while the buffer holds (almost) no complete transition.
+    pub fn try_sample(&self, size: usize, rng: &mut Rng) -> Option<Batch> {
         let obs_len = self.stack * self.frame_len;
         let mut b = Batch {
             size,
@@ -257,7 +259,7 @@ impl ReplayBuffer {
             ..Batch::default()
         };
         for s in 0..size {
-            let (j, (ret, steps, done)) = self.sample_index(rng);
+            let (j, (ret, steps, done)) = self.sample_index(rng)?;
             self.write_stack(j, &mut b.obs[s * obs_len..(s + 1) * obs_len]);
             let nj = (j + steps) % self.capacity;
             self.write_stack(nj, &mut b.next_obs[s * obs_len..(s + 1) * obs_len]);
@@ -266,7 +268,26 @@ impl ReplayBuffer {
             b.dones.push(done);
             b.steps.push(steps as u32);
         }
-        b
+        Some(b)
+    }
+
+    /// [`try_sample`](Self::try_sample) for callers that know the buffer is filled.
+    ///
+    /// # Panics
+    /// If nothing is sampleable.
+    pub fn sample(&self, size: usize, rng: &mut Rng) -> Batch {
+        self.try_sample(size, rng)
+            .expect("replay: no sampleable transition (too few stored?)")
+    }
+
+    /// Bytes [`write_to`](Self::write_to) writes for a buffer of this geometry.
+    pub fn serialized_len(&self) -> u64 {
+        Self::serialized_len_for(self.capacity, self.frame_len)
+    }
+
+    fn serialized_len_for(capacity: usize, frame_len: usize) -> u64 {
+        let c = capacity as u64;
+        6 * 8 + 4 + 1 + c * frame_len as u64 + c + 4 * c + c
     }
 
     /// Writes the whole buffer (geometry, position, contents) to `w`.
@@ -291,8 +312,9 @@ impl ReplayBuffer {
         w.write_all(&self.flags)
     }
 
-    /// Reads a buffer written by [`write_to`](Self::write_to).
-    pub fn read_from(r: &mut impl Read) -> std::io::Result<Self> {
+    /// Reads a buffer written by [`write_to`](Self::write_to) that takes `expected_len`
+    /// bytes; the geometry is checked against that length before anything is allocated.
+    pub fn read_from(r: &mut impl Read, expected_len: u64) -> std::io::Result<Self> {
         let mut u = || -> std::io::Result<usize> {
             let mut b = [0; 8];
             r.read_exact(&mut b)?;
@@ -309,6 +331,7 @@ impl ReplayBuffer {
             || capacity
                 .checked_mul(frame_len)
                 .is_none_or(|n| n > (1 << 40))
+            || Self::serialized_len_for(capacity, frame_len) != expected_len
         {
             return Err(bad());
         }
@@ -462,10 +485,15 @@ mod tests {
         rb.push(3, 0.5, &[3, 4], false);
         let mut bytes = Vec::new();
         rb.write_to(&mut bytes).unwrap();
-        let back = ReplayBuffer::read_from(&mut bytes.as_slice()).unwrap();
+        assert_eq!(bytes.len() as u64, rb.serialized_len());
+        let back = ReplayBuffer::read_from(&mut bytes.as_slice(), rb.serialized_len()).unwrap();
         let mut again = Vec::new();
         back.write_to(&mut again).unwrap();
         assert_eq!(bytes, again);
-        assert!(ReplayBuffer::read_from(&mut &bytes[..bytes.len() - 1]).is_err());
+        let n = rb.serialized_len();
+        assert!(ReplayBuffer::read_from(&mut &bytes[..bytes.len() - 1], n).is_err());
+        assert!(ReplayBuffer::read_from(&mut bytes.as_slice(), n + 1).is_err());
+        let empty = ReplayBuffer::new(16, 2, 2, 2, 0.9);
+        assert!(empty.try_sample(4, &mut Rng::new(0)).is_none());
     }
 }

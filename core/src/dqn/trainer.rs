@@ -126,8 +126,10 @@ impl Trainer {
         };
         let step = self.counters.steps;
         if step > self.cfg.learning_starts && step.is_multiple_of(self.cfg.train_every) {
-            let batch = self.replay.sample(self.cfg.batch_size, &mut self.rng);
-            report.update = Some(self.learner.update(&batch));
+            // None only while the buffer holds no complete n-step transition yet.
+            if let Some(batch) = self.replay.try_sample(self.cfg.batch_size, &mut self.rng) {
+                report.update = Some(self.learner.update(&batch));
+            }
         }
         if let Some(k) = self.cfg.target_update {
             if step.is_multiple_of(k) {
