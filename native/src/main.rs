@@ -3,6 +3,7 @@
 
 mod backend;
 mod bench;
+mod bench_train;
 mod plot;
 mod rom;
 mod run_dir;
@@ -75,6 +76,10 @@ enum Command {
         /// Emulator frames between checkpoints (taken at the end of a game).
         #[arg(long, default_value_t = 200_000)]
         checkpoint_every: u64,
+        /// Override a hyperparameter of the preset: KEY=VALUE (JSON value), e.g.
+        /// `--set learning_starts=5000 --set adam.lr=3e-4`. Repeatable.
+        #[arg(long, value_name = "KEY=VALUE")]
+        set: Vec<String>,
     },
     /// Draw a run's reward curve (episode return against frames) as PNG and SVG.
     Plot {
@@ -112,6 +117,16 @@ enum BenchCommand {
         /// Frames to emulate per measurement.
         #[arg(long, default_value_t = 20_000)]
         frames: u32,
+    },
+    /// DQN train steps per second (Nature CNN, batch 32, the full update) on Burn's CPU
+    /// backend, and PyTorch's when it is importable.
+    TrainStep {
+        /// Timed steps per round.
+        #[arg(long, default_value_t = 30)]
+        steps: usize,
+        /// CPU threads on each side.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
     },
 }
 
@@ -187,6 +202,7 @@ fn run(cli: Cli) -> Result<()> {
             save_replay,
             backend,
             checkpoint_every,
+            set,
         } => {
             train::train(train::TrainArgs {
                 preset,
@@ -198,6 +214,7 @@ fn run(cli: Cli) -> Result<()> {
                 save_replay,
                 backend,
                 checkpoint_every,
+                set,
             })?;
         }
         Command::Plot { run } => {
@@ -210,6 +227,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Bench { what } => match what {
             BenchCommand::Emulator { frames } => bench::emulator(frames)?,
+            BenchCommand::TrainStep { steps, threads } => bench_train::train_step(steps, threads)?,
         },
     }
     Ok(())

@@ -33,9 +33,13 @@ pub struct TrainArgs {
     pub backend: Backend,
     /// Emulator frames between checkpoints.
     pub checkpoint_every: u64,
+    /// `key=value` overrides of the preset's hyperparameters (JSON values; dotted keys reach
+    /// nested fields, e.g. `adam.lr=3e-4`).
+    pub set: Vec<String>,
 }
 
 pub fn train(args: TrainArgs) -> Result<()> {
+    qarcade_core::dqn::bench::tune_allocator();
     // --- Set up: the game, the config, the run folder, the trainer (new or resumed).
     let (image, info) = rom::resolve(&args.game, true)?;
     let info = info.context("training needs a supported game (not an unknown ROM)")?;
@@ -63,7 +67,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
         eprintln!("resuming {} at agent step {saved_step}", out.display());
         t
     } else {
-        let mut cfg = Config::preset(&args.preset)?;
+        let mut cfg = with_overrides(Config::preset(&args.preset)?, &args.set)?;
         cfg.seed = args.seed;
         if let Some(frames) = args.frames {
             cfg.total_steps = steps_for(frames, &cfg)?;
@@ -179,6 +183,27 @@ pub fn train(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
+/// Applies `key=value` overrides to a config through its JSON form, so every field can be
+/// set without a flag of its own; an unknown key or a value of the wrong type is an error.
+pub fn with_overrides(cfg: Config, sets: &[String]) -> Result<Config> {
+    let mut json = serde_json::to_value(&cfg)?;
+    for set in sets {
+        let (key, value) = set
+            .split_once('=')
+            .with_context(|| format!("--set {set:?}: expected KEY=VALUE"))?;
+        let value: serde_json::Value = serde_json::from_str(value)
+            .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        let mut slot = &mut json;
+        for part in key.split('.') {
+            slot = slot
+                .get_mut(part)
+                .with_context(|| format!("--set {set:?}: the config has no field {key:?}"))?;
+        }
+        *slot = value;
+    }
+    serde_json::from_value(json).map_err(|e| anyhow::anyhow!("--set: {e}"))
+}
+
 /// Agent steps for `frames` emulator frames.
 fn steps_for(frames: i64, cfg: &Config) -> Result<u64> {
     if frames <= 0 {
@@ -232,7 +257,7 @@ impl Rate {
     }
     fn per_second(&mut self, step: u64) -> f64 {
         let dt = self.since.elapsed().as_secs_f64();
-        if dt > 2.0 {
+        if dt > 2.0 || (self.value == 0.0 && dt > 0.0) {
             self.value = (step - self.at) as f64 / dt;
             self.since = Instant::now();
             self.at = step;
