@@ -223,9 +223,9 @@ fn save(run: &RunDir, trainer: &Trainer, game: &str, replay: bool) -> Result<()>
 fn last_time(run: &RunDir) -> f64 {
     let text = std::fs::read_to_string(run.metrics()).unwrap_or_default();
     text.lines()
+        .rev()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| v["time_s"].as_f64())
-        .last()
+        .find_map(|v| v["time_s"].as_f64())
         .unwrap_or(0.0)
 }
 
