@@ -4,7 +4,9 @@
 mod backend;
 mod bench;
 mod bench_train;
+mod eval;
 mod plot;
+mod record;
 mod rom;
 mod run_dir;
 mod trace;
@@ -80,6 +82,36 @@ enum Command {
         /// `--set learning_starts=5000 --set adam.lr=3e-4`. Repeatable.
         #[arg(long, value_name = "KEY=VALUE")]
         set: Vec<String>,
+    },
+    /// Score a trained agent: whole games, no-op starts, greedy (or ε-greedy) play.
+    Eval {
+        /// A run folder (or a checkpoint file).
+        run: PathBuf,
+        #[arg(long, default_value_t = 100)]
+        episodes: usize,
+        /// Probability of a random action (0 = greedy; 0.05 is the Nature paper's).
+        #[arg(long, default_value_t = 0.0)]
+        epsilon: f64,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long, value_enum, default_value = "auto")]
+        backend: backend::Backend,
+    },
+    /// Record a GIF of the agent playing one game.
+    Record {
+        /// A run folder (or a checkpoint file).
+        run: PathBuf,
+        #[arg(long, default_value = "agent.gif")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 0.0)]
+        epsilon: f64,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Stop after this many agent steps (a GIF frame each).
+        #[arg(long, default_value_t = 5000)]
+        max_steps: u32,
+        #[arg(long, value_enum, default_value = "auto")]
+        backend: backend::Backend,
     },
     /// Draw a run's reward curve (episode return against frames) as PNG and SVG.
     Plot {
@@ -216,6 +248,46 @@ fn run(cli: Cli) -> Result<()> {
                 checkpoint_every,
                 set,
             })?;
+        }
+        Command::Eval {
+            run,
+            episodes,
+            epsilon,
+            seed,
+            backend,
+        } => {
+            let r = eval::eval(&run, episodes, epsilon, seed, backend)?;
+            println!(
+                "{}: {} games at agent step {} (epsilon {}): mean {:.2} ± {:.2}, min {}, max {}, win rate {:.0}%",
+                r.game,
+                r.episodes,
+                r.step,
+                r.epsilon,
+                r.mean,
+                r.std,
+                r.min,
+                r.max,
+                100.0 * r.win_rate
+            );
+            println!("scores: {:?}", r.scores);
+        }
+        Command::Record {
+            run,
+            out,
+            epsilon,
+            seed,
+            max_steps,
+            backend,
+        } => {
+            let (score, steps) = record::record(record::RecordArgs {
+                run: &run,
+                out: &out,
+                epsilon,
+                seed,
+                max_steps,
+                backend,
+            })?;
+            println!("{}: {steps} agent steps, score {score}", out.display());
         }
         Command::Plot { run } => {
             let title = format!(

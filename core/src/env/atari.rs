@@ -262,6 +262,11 @@ impl AtariEnv {
     }
 
     /// Lives left in the game.
+    /// The game's current screen (TIA colour values, 160×210), for videos.
+    pub fn screen(&self) -> Option<&[u8]> {
+        self.chain.screen()
+    }
+
     pub fn lives(&self) -> i32 {
         self.chain.lives()
     }

@@ -70,4 +70,7 @@ impl<E: Env> Env for EpisodicLife<E> {
     fn game_over(&self) -> bool {
         self.inner.game_over()
     }
+    fn screen(&self) -> Option<&[u8]> {
+        self.inner.screen()
+    }
 }

@@ -63,4 +63,7 @@ impl<E: Env> Env for FireReset<E> {
     fn game_over(&self) -> bool {
         self.inner.game_over()
     }
+    fn screen(&self) -> Option<&[u8]> {
+        self.inner.screen()
+    }
 }

@@ -61,4 +61,7 @@ impl Env for AleFrames {
     fn game_over(&self) -> bool {
         self.ale.game_over()
     }
+    fn screen(&self) -> Option<&[u8]> {
+        Some(self.ale.screen())
+    }
 }

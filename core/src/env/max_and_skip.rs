@@ -91,4 +91,7 @@ impl<E: Env> Env for MaxAndSkip<E> {
     fn game_over(&self) -> bool {
         self.inner.game_over()
     }
+    fn screen(&self) -> Option<&[u8]> {
+        self.inner.screen()
+    }
 }

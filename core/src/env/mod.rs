@@ -94,6 +94,11 @@ pub trait Env: Send {
     /// Whether the game itself is over (not only the agent's episode): lets
     /// [`EpisodicLife`] and episode statistics tell a lost life from a real end.
     fn game_over(&self) -> bool;
+    /// The game's current screen as TIA colour values (160×210, ALE's `getScreen`), for
+    /// videos of the agent; `None` for games that are not Atari screens.
+    fn screen(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 impl<E: Env + ?Sized> Env for Box<E> {
@@ -117,6 +122,9 @@ impl<E: Env + ?Sized> Env for Box<E> {
     }
     fn game_over(&self) -> bool {
         (**self).game_over()
+    }
+    fn screen(&self) -> Option<&[u8]> {
+        (**self).screen()
     }
 }
 

@@ -80,4 +80,7 @@ impl<E: Env> Env for NoopReset<E> {
     fn game_over(&self) -> bool {
         self.inner.game_over()
     }
+    fn screen(&self) -> Option<&[u8]> {
+        self.inner.screen()
+    }
 }

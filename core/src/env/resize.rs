@@ -289,6 +289,9 @@ impl<E: Env> Env for Resize<E> {
     fn game_over(&self) -> bool {
         self.inner.game_over()
     }
+    fn screen(&self) -> Option<&[u8]> {
+        self.inner.screen()
+    }
 }
 
 #[cfg(test)]
