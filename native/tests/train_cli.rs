@@ -1,0 +1,213 @@
+//! `qarcade train` end to end on Pong (small settings so it runs in seconds): a run writes
+//! its files, a resumed run continues the very same curve (bit-identical checkpoint), and bad
+//! input fails with one line and overwrites nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Small, fast settings: a short warm-up, a small batch, few updates.
+const SMALL: [&str; 10] = [
+    "--set",
+    "learning_starts=300",
+    "--set",
+    "batch_size=8",
+    "--set",
+    "replay_capacity=5000",
+    "--set",
+    "train_every=8",
+    "--set",
+    "target_update=200",
+];
+
+fn have_pong() -> bool {
+    qarcade_core::ale::roms::cached_or_skip("pong").is_some()
+}
+
+fn qarcade(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qarcade"))
+        .args(args)
+        .output()
+        .expect("run qarcade")
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("qarcade-train-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn train(out: &Path, frames: u32, extra: &[&str]) -> Output {
+    let frames = frames.to_string();
+    let mut args = vec![
+        "train",
+        "--frames",
+        &frames,
+        "--seed",
+        "7",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(&SMALL);
+    args.extend_from_slice(extra);
+    qarcade(&args)
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn one_line_error(out: &Output, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "expected failure: {err}");
+    assert!(!err.contains("panicked"), "panic: {err}");
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "one error line expected: {err}");
+    assert!(
+        errors[0].to_lowercase().contains(&needle.to_lowercase()),
+        "{needle:?} not in {err}"
+    );
+}
+
+/// The metrics without wall-clock times (which differ between runs).
+fn curve(run: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(run.join("metrics.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("time_s");
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn resumed_run_equals_uninterrupted_run() {
+    if !have_pong() {
+        return;
+    }
+    let dir = tempdir("resume");
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    ok(&train(&a, 8000, &["--save-replay"]));
+    ok(&train(&b, 4000, &["--save-replay"]));
+    let half = curve(&b).len();
+    ok(&train(&b, 8000, &["--save-replay", "--resume"]));
+    for f in [
+        "config.json",
+        "metrics.jsonl",
+        "metrics.csv",
+        "checkpoint.qck",
+    ] {
+        assert!(a.join(f).exists(), "{f} missing");
+    }
+    let (ca, cb) = (curve(&a), curve(&b));
+    assert!(
+        half >= 1 && ca.len() > half,
+        "the runs should span several games"
+    );
+    assert_eq!(ca, cb, "the resumed curve must be the uninterrupted one");
+    let (wa, wb) = (
+        std::fs::read(a.join("checkpoint.qck")).unwrap(),
+        std::fs::read(b.join("checkpoint.qck")).unwrap(),
+    );
+    assert!(
+        wa == wb,
+        "checkpoints (weights, optimizer, RNG, replay) must be bit-identical"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_input_fails_in_one_line_and_overwrites_nothing() {
+    if !have_pong() {
+        return;
+    }
+    let dir = tempdir("bad");
+    let run = dir.join("run");
+    one_line_error(
+        &qarcade(&[
+            "train",
+            "--preset",
+            "rainbow",
+            "--out",
+            run.to_str().unwrap(),
+        ]),
+        "unknown DQN preset",
+    );
+    one_line_error(
+        &qarcade(&["train", "--frames", "-5", "--out", run.to_str().unwrap()]),
+        "--frames",
+    );
+    assert!(!run.exists(), "a refused run must not create its folder");
+    one_line_error(&train(&run, 100, &["--set", "no_such_field=1"]), "no field");
+
+    ok(&train(&run, 1000, &[]));
+    let ck = run.join("checkpoint.qck");
+    let good = std::fs::read(&ck).unwrap();
+    // Training again into a run folder without --resume.
+    one_line_error(&train(&run, 1000, &[]), "--resume");
+    assert_eq!(std::fs::read(&ck).unwrap(), good);
+    // Resuming a Pong run as another game.
+    one_line_error(
+        &train(&run, 2000, &["--resume", "--game", "breakout"]),
+        "game",
+    );
+    // A truncated checkpoint: resume and eval refuse it and leave it as it is.
+    std::fs::write(&ck, &good[..good.len() / 2]).unwrap();
+    one_line_error(&train(&run, 2000, &["--resume"]), "truncated");
+    one_line_error(
+        &qarcade(&["eval", run.to_str().unwrap(), "--episodes", "1"]),
+        "truncated",
+    );
+    assert_eq!(std::fs::read(&ck).unwrap().len(), good.len() / 2);
+    // A file that is no checkpoint at all.
+    std::fs::write(&ck, b"PK\x03\x04 something else entirely").unwrap();
+    one_line_error(
+        &qarcade(&["eval", run.to_str().unwrap(), "--episodes", "1"]),
+        "not a qarcade",
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint() {
+    if !have_pong() {
+        return;
+    }
+    let dir = tempdir("nan");
+    let run = dir.join("run");
+    // Learning starts after the first game (~850 steps of random play); a huge learning rate
+    // then blows the weights up. Every game end is a checkpoint.
+    let out = train(
+        &run,
+        40_000,
+        &[
+            "--set",
+            "learning_starts=1200",
+            "--set",
+            "adam.lr=1e30",
+            "--set",
+            "max_grad_norm=null",
+            "--checkpoint-every",
+            "1",
+        ],
+    );
+    one_line_error(&out, "loss became");
+    let ck = run.join("checkpoint.qck");
+    assert!(
+        ck.exists(),
+        "the checkpoint of the last finished game must remain"
+    );
+    ok(&qarcade(&[
+        "eval",
+        run.to_str().unwrap(),
+        "--episodes",
+        "1",
+    ]));
+    std::fs::remove_dir_all(&dir).ok();
+}
