@@ -22,6 +22,18 @@
 //! [`crate::ale::action`]); observations are row-major grayscale images pulled with
 //! [`Env::observe`], so the layers below the frame skip never copy a screen they will not use.
 
+/// Writes the [`Env`] methods a wrapper hands straight to `self.inner` (most wrappers change
+/// one or two behaviours and pass the rest through).
+macro_rules! pass_through {
+    ($($method:ident),* $(,)?) => { $( pass_through!(@one $method); )* };
+    (@one observe) => { fn observe(&mut self) -> &[u8] { self.inner.observe() } };
+    (@one obs_shape) => { fn obs_shape(&self) -> (usize, usize) { self.inner.obs_shape() } };
+    (@one lives) => { fn lives(&self) -> i32 { self.inner.lives() } };
+    (@one action_set) => { fn action_set(&self) -> &[u8] { self.inner.action_set() } };
+    (@one game_over) => { fn game_over(&self) -> bool { self.inner.game_over() } };
+    (@one screen) => { fn screen(&self) -> Option<&[u8]> { self.inner.screen() } };
+}
+
 pub mod atari;
 pub mod episodic_life;
 pub mod fire_reset;

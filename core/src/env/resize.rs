@@ -280,18 +280,7 @@ impl<E: Env> Env for Resize<E> {
     fn obs_shape(&self) -> (usize, usize) {
         self.resize.dst_shape()
     }
-    fn lives(&self) -> i32 {
-        self.inner.lives()
-    }
-    fn action_set(&self) -> &[u8] {
-        self.inner.action_set()
-    }
-    fn game_over(&self) -> bool {
-        self.inner.game_over()
-    }
-    fn screen(&self) -> Option<&[u8]> {
-        self.inner.screen()
-    }
+    pass_through!(lives, action_set, game_over, screen);
 }
 
 #[cfg(test)]

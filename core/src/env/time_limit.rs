@@ -49,22 +49,5 @@ impl<E: Env> Env for TimeLimit<E> {
         s
     }
 
-    fn observe(&mut self) -> &[u8] {
-        self.inner.observe()
-    }
-    fn obs_shape(&self) -> (usize, usize) {
-        self.inner.obs_shape()
-    }
-    fn lives(&self) -> i32 {
-        self.inner.lives()
-    }
-    fn action_set(&self) -> &[u8] {
-        self.inner.action_set()
-    }
-    fn game_over(&self) -> bool {
-        self.inner.game_over()
-    }
-    fn screen(&self) -> Option<&[u8]> {
-        self.inner.screen()
-    }
+    pass_through!(observe, obs_shape, lives, action_set, game_over, screen);
 }
