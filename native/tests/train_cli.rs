@@ -123,6 +123,25 @@ fn resumed_run_equals_uninterrupted_run() {
 }
 
 #[test]
+fn resume_without_saved_replay_refills_it_and_learns_on() {
+    if !have_pong() {
+        return;
+    }
+    let dir = tempdir("noreplay");
+    let run = dir.join("run");
+    ok(&train(&run, 2000, &[]));
+    let before = curve(&run).len();
+    ok(&train(&run, 6000, &["--resume"]));
+    let after = curve(&run);
+    assert!(after.len() > before, "the resumed run plays on");
+    assert!(
+        after.last().unwrap()["loss"].is_number(),
+        "and learns again once the buffer refills"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn bad_input_fails_in_one_line_and_overwrites_nothing() {
     if !have_pong() {
         return;

@@ -125,7 +125,12 @@ impl Trainer {
             ..StepReport::default()
         };
         let step = self.counters.steps;
-        if step > self.cfg.learning_starts && step.is_multiple_of(self.cfg.train_every) {
+        // The replay check only matters after resuming without a saved replay buffer: learning
+        // then waits until the buffer holds `learning_starts` transitions again. (In a fresh
+        // run it holds more than `step` frames, so it never delays an update.)
+        let warm =
+            self.replay.len() as u64 >= self.cfg.learning_starts.min(self.replay.capacity() as u64);
+        if step > self.cfg.learning_starts && warm && step.is_multiple_of(self.cfg.train_every) {
             // None only while the buffer holds no complete n-step transition yet.
             if let Some(batch) = self.replay.try_sample(self.cfg.batch_size, &mut self.rng) {
                 report.update = Some(self.learner.update(&batch));
