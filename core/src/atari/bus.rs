@@ -113,11 +113,15 @@ impl Bus {
     /// A view of the bus for running the CPU in a hot loop: the cycle counter and the data
     /// bus live in the view (in host registers), and go back to the bus on [`FastBus::finish`].
     #[inline(always)]
-    pub(crate) fn fast(&mut self) -> FastBus<'_> {
+    pub(crate) fn fast(&mut self, max_instructions: u32) -> FastBus<'_> {
         FastBus {
             cycles: self.cycles,
             data_bus: self.data_bus,
-            stop: self.tia.stop_cpu,
+            left: if self.tia.stop_cpu {
+                0
+            } else {
+                max_instructions
+            },
             bus: self,
         }
     }
@@ -159,8 +163,10 @@ pub(crate) struct FastBus<'a> {
     pub bus: &'a mut Bus,
     pub cycles: u32,
     pub data_bus: u8,
-    /// The CPU must stop: the TIA asked for it (see `Tia::stop_cpu`), or the CPU jammed.
-    pub stop: bool,
+    /// Instructions the CPU may still run this frame: the cap, counted down, and set to 0
+    /// when the CPU must stop (the TIA asked for it, see `Tia::stop_cpu`, or the CPU jammed),
+    /// so that one test after each instruction covers all three.
+    pub left: u32,
 }
 
 impl FastBus<'_> {
@@ -184,7 +190,9 @@ impl FastBus<'_> {
             let stall = self.bus.write_io(a, value, self.cycles, after_read);
             self.cycles = self.cycles.wrapping_add(stall);
             // Only TIA writes ask the CPU to stop.
-            self.stop = self.bus.tia.stop_cpu;
+            if self.bus.tia.stop_cpu {
+                self.left = 0;
+            }
         }
         self.data_bus = value;
     }
@@ -215,7 +223,7 @@ impl Memory for FastBus<'_> {
 
     #[inline(always)]
     fn jam(&mut self) {
-        self.stop = true;
+        self.left = 0;
     }
 }
 
@@ -236,9 +244,9 @@ impl<'a, 'b> CodeWindow<'a, 'b> {
     /// The window for the instruction at `pc`, or `None` where the fast bus must fetch it.
     #[inline(always)]
     pub fn at(fast: &'a mut FastBus<'b>, pc: u16) -> Option<Self> {
-        // In the cartridge (A12 set) and at most 0xFF1 within it.
-        let a = pc & 0x0fff;
-        if pc & 0x1000 != 0 && a <= Cart::HOT_FROM - 3 {
+        // In the cartridge (A12 set) and at most 0xFF1 within it: one unsigned comparison.
+        let a = (pc & 0x1fff).wrapping_sub(0x1000);
+        if a <= Cart::HOT_FROM - 3 {
             let bytes = fast.bus.cart.peek4(a);
             Some(CodeWindow { fast, pc, bytes })
         } else {

@@ -50,18 +50,19 @@ impl Machine {
         // The registers live in a local copy while the CPU runs, so they can stay in host
         // registers across the bus's out-of-line calls.
         let mut cpu = self.cpu.clone();
-        let mut bus = self.bus.fast();
         // A jammed CPU runs nothing (Stella's fatal error): the frame stays unfinished.
-        if !cpu.jammed {
-            for _ in 0..INSTRUCTIONS_PER_FRAME {
-                let pc = cpu.pc;
-                match CodeWindow::at(&mut bus, pc) {
-                    Some(mut w) => cpu.step_unjammed_specialised(&mut w),
-                    None => cpu.step_unjammed(&mut bus),
-                }
-                if bus.stop {
-                    break;
-                }
+        let cap = if cpu.jammed {
+            0
+        } else {
+            INSTRUCTIONS_PER_FRAME
+        };
+        let mut bus = self.bus.fast(cap);
+        while bus.left != 0 {
+            bus.left -= 1;
+            let pc = cpu.pc;
+            match CodeWindow::at(&mut bus, pc) {
+                Some(mut w) => cpu.step_unjammed_specialised(&mut w),
+                None => cpu.step_unjammed(&mut bus),
             }
         }
         bus.finish();
