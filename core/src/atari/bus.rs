@@ -7,7 +7,7 @@
 //! data bus (undriven TIA read bits show it).
 
 use super::cart::Cart;
-use super::cpu::Memory;
+use super::cpu::{Cpu, Memory};
 use super::riot::Riot;
 use super::rng::SystemRng;
 use super::tia::Tia;
@@ -113,11 +113,15 @@ impl Bus {
     /// A view of the bus for running the CPU in a hot loop: the cycle counter and the data
     /// bus live in the view (in host registers), and go back to the bus on [`FastBus::finish`].
     #[inline(always)]
-    pub(crate) fn fast(&mut self) -> FastBus<'_> {
+    pub(crate) fn fast(&mut self, max_instructions: u32) -> FastBus<'_> {
         FastBus {
             cycles: self.cycles,
             data_bus: self.data_bus,
-            stop: self.tia.stop_cpu,
+            left: if self.tia.stop_cpu {
+                0
+            } else {
+                max_instructions
+            },
             bus: self,
         }
     }
@@ -159,8 +163,10 @@ pub(crate) struct FastBus<'a> {
     pub bus: &'a mut Bus,
     pub cycles: u32,
     pub data_bus: u8,
-    /// The CPU must stop: the TIA asked for it (see `Tia::stop_cpu`), or the CPU jammed.
-    pub stop: bool,
+    /// Instructions the CPU may still run this frame: the cap, counted down, and set to 0
+    /// when the CPU must stop (the TIA asked for it, see `Tia::stop_cpu`, or the CPU jammed),
+    /// so that one test after each instruction covers all three.
+    pub left: u32,
 }
 
 impl FastBus<'_> {
@@ -184,7 +190,9 @@ impl FastBus<'_> {
             let stall = self.bus.write_io(a, value, self.cycles, after_read);
             self.cycles = self.cycles.wrapping_add(stall);
             // Only TIA writes ask the CPU to stop.
-            self.stop = self.bus.tia.stop_cpu;
+            if self.bus.tia.stop_cpu {
+                self.left = 0;
+            }
         }
         self.data_bus = value;
     }
@@ -215,7 +223,7 @@ impl Memory for FastBus<'_> {
 
     #[inline(always)]
     fn jam(&mut self) {
-        self.stop = true;
+        self.left = 0;
     }
 }
 
@@ -236,9 +244,9 @@ impl<'a, 'b> CodeWindow<'a, 'b> {
     /// The window for the instruction at `pc`, or `None` where the fast bus must fetch it.
     #[inline(always)]
     pub fn at(fast: &'a mut FastBus<'b>, pc: u16) -> Option<Self> {
-        // In the cartridge (A12 set) and at most 0xFF1 within it.
-        let a = pc & 0x0fff;
-        if pc & 0x1000 != 0 && a <= Cart::HOT_FROM - 3 {
+        // In the cartridge (A12 set) and at most 0xFF1 within it: one unsigned comparison.
+        let a = (pc & 0x1fff).wrapping_sub(0x1000);
+        if a <= Cart::HOT_FROM - 3 {
             let bytes = fast.bus.cart.peek4(a);
             Some(CodeWindow { fast, pc, bytes })
         } else {
@@ -247,7 +255,58 @@ impl<'a, 'b> CodeWindow<'a, 'b> {
     }
 }
 
+impl CodeWindow<'_, '_> {
+    /// After a `LDA INTIM` (any mirror, absolute) directly followed by `BNE` back to it, the
+    /// usual wait for the RIOT timer: while INTIM reads at least 1 and the timer has not
+    /// expired, every poll is a read without side effects that loops again, so the polls up
+    /// to the last such one are run at once: the same cycles, instruction count, A, flags
+    /// and data bus as running them one by one (nothing else is touched: the TIA and the
+    /// cartridge see no access in the loop; the loop's bytes lie below the hotspots).
+    #[inline(always)]
+    fn skip_timer_wait(&mut self, cpu: &mut Cpu) {
+        let addr = (self.bytes >> 8) as u16 & 0x1fff;
+        if addr & 0x1280 != 0x0280 || addr & 0x05 != 0x04 || cpu.a == 0 {
+            return;
+        }
+        if let Some((k, cycles, v)) =
+            Self::timer_wait_skip(self.fast.bus, self.pc, self.fast.cycles, self.fast.left)
+        {
+            self.fast.left -= 2 * k;
+            self.fast.cycles = self.fast.cycles.wrapping_add(cycles);
+            self.fast.data_bus = v;
+            cpu.lda(v);
+        }
+    }
+
+    /// The polls to skip from the `LDA` at `pc` (read at `cycles`, `left` instructions
+    /// left): how many, the cycles they take, and the value the last one reads. Takes and
+    /// returns plain values so that the hot loop's state stays in registers.
+    #[inline(never)]
+    fn timer_wait_skip(bus: &Bus, pc: u16, cycles: u32, left: u32) -> Option<(u32, u32, u8)> {
+        let a = (pc & 0x1fff).wrapping_sub(0x1000);
+        // BNE -5 right after, its bytes below the hotspots too.
+        if a + 4 >= Cart::HOT_FROM {
+            return None;
+        }
+        if bus.cart.peek(a + 3) != 0xd0 || bus.cart.peek(a + 4) != 0xfb {
+            return None;
+        }
+        let next = pc.wrapping_add(5);
+        let period = 4 + 2 + if (next ^ pc) & 0xff00 != 0 { 2 } else { 1 };
+        // Each skipped poll is two instructions (BNE, LDA); stay within the frame's cap.
+        let (k, v) = bus.riot.polls_before_low(cycles, period, left / 2);
+        (k != 0).then_some((k, k * period, v))
+    }
+}
+
 impl Memory for CodeWindow<'_, '_> {
+    #[inline(always)]
+    fn after_op(&mut self, cpu: &mut Cpu, op: u8) {
+        if op == 0xad {
+            self.skip_timer_wait(cpu);
+        }
+    }
+
     #[inline(always)]
     fn read(&mut self, addr: u16) -> u8 {
         self.fast.read(addr)

@@ -49,6 +49,11 @@ pub trait Memory {
     /// Told when the CPU jams (it will run nothing more).
     #[inline(always)]
     fn jam(&mut self) {}
+    /// Called after each instruction of the hot loop's dispatch with its (constant) opcode
+    /// and the CPU's state, which it may advance by whole instructions (see
+    /// `CodeWindow::skip_timer_wait`).
+    #[inline(always)]
+    fn after_op(&mut self, _cpu: &mut Cpu, _op: u8) {}
 }
 
 /// Base cycle count of each opcode, added right after the opcode fetch.
@@ -466,8 +471,10 @@ impl Cpu {
         self.set_nz(self.a);
     }
 
+    /// LDA's effect on the registers (A and the N/Z flags), for a caller that ran a LDA's
+    /// accesses itself.
     #[inline(always)]
-    fn lda(&mut self, v: u8) {
+    pub(crate) fn lda(&mut self, v: u8) {
         self.a = v;
         self.set_nz(v);
     }
@@ -640,6 +647,7 @@ impl Cpu {
                     $($k => {
                         m.add_cycles(BASE_CYCLES[$k] as u32);
                         self.execute(m, $k);
+                        m.after_op(self, $k);
                     })*
                 }
             };

@@ -97,6 +97,28 @@ impl Riot {
         (t, delta)
     }
 
+    /// For a program polling INTIM every `period` cycles (the first poll at `cycles` read a
+    /// value of at least 1), how many more polls in a row still read at least 1 without
+    /// the timer having expired (reads without side effects), and the value the last of them
+    /// reads (the first poll's value when there are none); at most `max` polls.
+    #[inline]
+    pub(crate) fn polls_before_low(&self, cycles: u32, period: u32, max: u32) -> (u32, u8) {
+        let (t, delta) = self.timer_stage1(cycles);
+        if t < 1 || self.timer < 2 {
+            return (0, t as u8);
+        }
+        // t >= 1 while (delta >> shift) <= timer - 2, that is delta <= limit.
+        let limit = (u64::from(self.timer - 1) << self.interval_shift) - 1;
+        let delta = u64::from(delta);
+        if delta > limit {
+            return (0, t as u8);
+        }
+        let k = ((limit - delta) / u64::from(period)).min(u64::from(max)) as u32;
+        let (t, _) = self.timer_stage1(cycles.wrapping_add(k * period));
+        debug_assert!(t >= 1);
+        (k, t as u8)
+    }
+
     /// A read from the RIOT's part of the bus (A12 clear, A7 set). `cycles` is the bus counter
     /// at the access (Stella's `System::cycles`, which the CPU has already advanced).
     pub fn read(&mut self, addr: u16, cycles: u32) -> u8 {

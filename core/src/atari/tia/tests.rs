@@ -554,7 +554,9 @@ fn cosmic_ark_trigger() {
 }
 
 /// Deferring the drawing for accesses that change nothing drawn must leave exactly the
-/// buffer Stella's eager drawing leaves, scratch writes past the drawn point included.
+/// buffer Stella's eager drawing leaves, scratch writes past the drawn point included
+/// (the eager TIA also takes the general write path, so this covers the fast paths for
+/// WSYNC and for rewrites that leave the registers as they are).
 #[test]
 fn deferred_drawing_matches_eager() {
     fuzz_against(false, 0x1234_5678);
