@@ -106,6 +106,14 @@ mod tests {
         }
     }
 
+    /// The state both frame loops must agree on after every frame: CPU registers, the
+    /// cycle counter and the data bus.
+    fn assert_same_core_state(fast: &Machine, plain: &Machine, what: &str) {
+        assert_eq!(fast.cpu, plain.cpu, "{what}");
+        assert_eq!(fast.bus.cycles, plain.bus.cycles, "{what}");
+        assert_eq!(fast.bus.data_bus, plain.bus.data_bus, "{what}");
+    }
+
     fn image(size: usize, seed: u64) -> Vec<u8> {
         let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         (0..size)
@@ -185,12 +193,7 @@ mod tests {
             for f in 0..12 {
                 fast.run_frame();
                 plain.run_frame_reference();
-                assert_eq!(fast.cpu, plain.cpu, "seed {seed} frame {f}");
-                assert_eq!(fast.bus.cycles, plain.bus.cycles, "seed {seed} frame {f}");
-                assert_eq!(
-                    fast.bus.data_bus, plain.bus.data_bus,
-                    "seed {seed} frame {f}"
-                );
+                assert_same_core_state(&fast, &plain, &format!("seed {seed} frame {f}"));
                 assert_eq!(
                     fast.bus.riot.read(0x285, fast.bus.cycles),
                     plain.bus.riot.read(0x285, plain.bus.cycles)
@@ -256,12 +259,7 @@ mod tests {
             for f in 0..40 {
                 fast.run_frame();
                 plain.run_frame_reference();
-                assert_eq!(fast.cpu, plain.cpu, "seed {seed} frame {f}");
-                assert_eq!(fast.bus.cycles, plain.bus.cycles, "seed {seed} frame {f}");
-                assert_eq!(
-                    fast.bus.data_bus, plain.bus.data_bus,
-                    "seed {seed} frame {f}"
-                );
+                assert_same_core_state(&fast, &plain, &format!("seed {seed} frame {f}"));
                 assert_eq!(fast.ram(), plain.ram(), "seed {seed} frame {f}");
                 assert_eq!(fast.bus.cart.bank(), plain.bus.cart.bank());
                 assert!(fast.frame() == plain.frame(), "seed {seed} frame {f}");
