@@ -52,37 +52,7 @@ enum Command {
         force: bool,
     },
     /// Train a DQN agent from pixels (Pong by default), with progress, metrics and checkpoints.
-    Train {
-        /// Hyperparameter preset: fast (best on a CPU), nature (Mnih et al. 2015), seed (the
-        /// PyTorch notebook this project reproduces).
-        #[arg(long, default_value = "fast")]
-        preset: String,
-        #[arg(long, default_value = "pong")]
-        game: String,
-        /// Emulator frames to train for (the preset's budget if not given).
-        #[arg(long, allow_negative_numbers = true)]
-        frames: Option<i64>,
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// The run folder (default runs/GAME-PRESET-seedS).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Continue the run in --out from its checkpoint.
-        #[arg(long)]
-        resume: bool,
-        /// Put the replay buffer in checkpoints (large), so a resumed run is bit-identical.
-        #[arg(long)]
-        save_replay: bool,
-        #[arg(long, value_enum, default_value = "auto")]
-        backend: backend::Backend,
-        /// Emulator frames between checkpoints (taken at the end of a game).
-        #[arg(long, default_value_t = 200_000)]
-        checkpoint_every: u64,
-        /// Override a hyperparameter of the preset: KEY=VALUE (JSON value), e.g.
-        /// `--set learning_starts=5000 --set adam.lr=3e-4`. Repeatable.
-        #[arg(long, value_name = "KEY=VALUE")]
-        set: Vec<String>,
-    },
+    Train(train::TrainArgs),
     /// Score a trained agent: whole games, no-op starts, greedy (or ε-greedy) play.
     Eval {
         /// A run folder (or a checkpoint file).
@@ -224,31 +194,7 @@ fn run(cli: Cli) -> Result<()> {
                 Ale::new(&image, &config, force).with_context(|| format!("cannot load {name}"))?;
             trace::trace(&mut ale, &steps, std::io::stdout().lock())?;
         }
-        Command::Train {
-            preset,
-            game,
-            frames,
-            seed,
-            out,
-            resume,
-            save_replay,
-            backend,
-            checkpoint_every,
-            set,
-        } => {
-            train::train(train::TrainArgs {
-                preset,
-                game,
-                frames,
-                seed,
-                out,
-                resume,
-                save_replay,
-                backend,
-                checkpoint_every,
-                set,
-            })?;
-        }
+        Command::Train(args) => train::train(args)?,
         Command::Eval {
             run,
             episodes,

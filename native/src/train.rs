@@ -20,21 +20,37 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// What `qarcade train` was asked to do.
+/// What `qarcade train` was asked to do (its command-line arguments).
+#[derive(clap::Args)]
 pub struct TrainArgs {
+    /// Hyperparameter preset: fast (best on a CPU), nature (Mnih et al. 2015), seed (the
+    /// PyTorch notebook this project reproduces).
+    #[arg(long, default_value = "fast")]
     pub preset: String,
+    #[arg(long, default_value = "pong")]
     pub game: String,
-    /// Emulator frames to train for (agent steps × frame skip); the preset's when `None`.
+    /// Emulator frames to train for (the preset's budget if not given).
+    #[arg(long, allow_negative_numbers = true)]
     pub frames: Option<i64>,
+    #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// The run folder (default runs/GAME-PRESET-seedS).
+    #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Continue the run in --out from its checkpoint.
+    #[arg(long)]
     pub resume: bool,
+    /// Put the replay buffer in checkpoints (large), so a resumed run is bit-identical.
+    #[arg(long)]
     pub save_replay: bool,
+    #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,
-    /// Emulator frames between checkpoints.
+    /// Emulator frames between checkpoints (taken at the end of a game).
+    #[arg(long, default_value_t = 200_000)]
     pub checkpoint_every: u64,
-    /// `key=value` overrides of the preset's hyperparameters (JSON values; dotted keys reach
-    /// nested fields, e.g. `adam.lr=3e-4`).
+    /// Override a hyperparameter of the preset: KEY=VALUE (JSON value), e.g.
+    /// `--set learning_starts=5000 --set adam.lr=3e-4`. Repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
     pub set: Vec<String>,
 }
 
