@@ -5,10 +5,12 @@ mod backend;
 mod bench;
 mod bench_train;
 mod eval;
+mod export;
 mod plot;
 mod record;
 mod rom;
 mod run_dir;
+mod serve;
 mod trace;
 mod train;
 
@@ -87,6 +89,29 @@ enum Command {
     Plot {
         /// The run folder (holds metrics.jsonl).
         run: PathBuf,
+    },
+    /// Export a run's Q-network for the web page (compact, checksummed; f16 when that
+    /// changes no greedy action).
+    Export {
+        /// The run folder (or a checkpoint file).
+        run: PathBuf,
+        /// The weights file to write (e.g. pong.qnet).
+        #[arg(long)]
+        web: PathBuf,
+        #[arg(long, value_enum, default_value = "auto")]
+        dtype: export::DtypeChoice,
+    },
+    /// Serve the web page, a run's weights and the ROM on 127.0.0.1 (build the page first
+    /// with web/build.sh).
+    Serve {
+        /// A run folder (or checkpoint) whose agent the page plays; none: the page asks.
+        run: Option<PathBuf>,
+        /// 0 picks a free port.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// The built page (default: web/dist of this source tree).
+        #[arg(long)]
+        dist: Option<PathBuf>,
     },
     /// Benchmarks, each against a peer measured in the same run.
     Bench {
@@ -242,6 +267,13 @@ fn run(cli: Cli) -> Result<()> {
             );
             let (png, svg) = plot::plot(&run, &title)?;
             println!("{}\n{}", png.display(), svg.display());
+        }
+        Command::Export { run, web, dtype } => {
+            println!("{}", export::export_to(&run, &web, dtype)?);
+        }
+        Command::Serve { run, port, dist } => {
+            let dist = dist.unwrap_or_else(serve::default_dist);
+            serve::serve(run.as_deref(), port, &dist)?;
         }
         Command::Bench { what } => match what {
             BenchCommand::Emulator { frames } => bench::emulator(frames)?,

@@ -37,10 +37,11 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Why a checkpoint could not be saved or loaded. Every variant prints as one line.
 #[derive(Debug, Error)]
 pub enum CheckpointError {
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        // Not `source`: the message already says it, and `{e:#}` would print it twice.
+        error: std::io::Error,
     },
     #[error("{path}: not a qarcade DQN checkpoint")]
     Foreign { path: PathBuf },
@@ -166,7 +167,7 @@ pub fn save(
 ) -> Result<(), CheckpointError> {
     let io = |source| CheckpointError::Io {
         path: path.to_path_buf(),
-        source,
+        error: source,
     };
     let state = trainer.learner.state();
     let header = Header {
@@ -251,7 +252,7 @@ pub struct Checkpoint {
 /// replay section is read once, into the buffer). Never panics on a bad file and never writes.
 pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
     let p = || path.to_path_buf();
-    let io = |source| CheckpointError::Io { path: p(), source };
+    let io = |source| CheckpointError::Io { path: p(), error: source };
     let file = File::open(path).map_err(io)?;
     let file_len = file.metadata().map_err(io)?.len();
     let mut r = Hashing {

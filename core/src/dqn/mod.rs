@@ -7,6 +7,7 @@
 //! - [`trainer`]: the step-by-step training loop over any [`trainer::Env`].
 //! - [`schedule`]: epsilon schedules. [`rng`]: the seeded RNG everything draws from.
 //! - [`checkpoint`]: atomic, checksummed save/load of a whole run.
+//! - [`web_weights`]: the compact file `qarcade export --web` writes for the browser.
 //! - [`catch`]: a tiny pixel game the learning test must solve.
 //! - [`bench`](mod@bench): train-step throughput (vs PyTorch when available).
 //!
@@ -51,6 +52,7 @@ pub mod replay;
 pub mod rng;
 pub mod schedule;
 pub mod trainer;
+pub mod web_weights;
 
 /// The device type the learner runs on (`Device::flex()` for the CPU).
 pub use burn::tensor::Device;

@@ -330,7 +330,7 @@ impl ReplayBuffer {
             || len > capacity
             || capacity
                 .checked_mul(frame_len)
-                .is_none_or(|n| n > (1 << 40))
+                .is_none_or(|n| n as u64 > (1u64 << 40))
             || Self::serialized_len_for(capacity, frame_len) != expected_len
         {
             return Err(bad());

@@ -1,0 +1,273 @@
+//! The exported Q-network: a compact, self-describing file for the web page.
+//!
+//! A checkpoint carries the optimizer, the target net, counters and maybe a replay buffer;
+//! the browser needs only the online network's weights. This file holds exactly those, in
+//! half precision by default (1.7M parameters: 3.4 MB instead of 6.7), behind a header that
+//! names the game, the architecture and the action set, so the page can refuse weights it
+//! cannot play, and with a SHA-1 of everything before it, so it can refuse a damaged file.
+//!
+//! Layout (little-endian):
+//! ```text
+//! b"QARCADEW"  u32 version (1)  u32 header length  header JSON  tensor data  SHA-1 (20 bytes)
+//! ```
+//! The tensors follow in the network's parameter order ([`super::params::read_params`]), each
+//! `shape.product()` values of the header's `dtype` (`f16` or `f32`).
+
+use super::model::NetConfig;
+use super::params::ParamData;
+use serde::{Deserialize, Serialize};
+use sha1::{Digest, Sha1};
+
+const MAGIC: &[u8; 8] = b"QARCADEW";
+const VERSION: u32 = 1;
+const DIGEST: usize = 20;
+
+/// How the weights are stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dtype {
+    F16,
+    F32,
+}
+
+/// What the file says about the network before its weights.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeightsHeader {
+    /// The game the network was trained on (`pong`).
+    pub game: String,
+    /// [`NetConfig::describe`] of the network, e.g. `in4x84x84 conv32k8s4 ... fc6`.
+    pub architecture: String,
+    /// The network's shape, enough to rebuild it.
+    pub net: NetConfig,
+    /// ALE action ids: output `i` of the network means `action_set[i]`.
+    pub action_set: Vec<u8>,
+    pub dtype: Dtype,
+    /// One shape per tensor, in parameter order.
+    pub shapes: Vec<Vec<usize>>,
+    /// Agent steps the network was trained for (for the page to show).
+    pub trained_steps: u64,
+}
+
+/// The whole file, decoded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebWeights {
+    pub header: WeightsHeader,
+    pub params: Vec<ParamData>,
+}
+
+/// Why a weights file was refused; each message is one line a person can act on.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WeightsError {
+    #[error("not a qarcade weights file (export one with `qarcade export RUN --web OUT`)")]
+    NotWeights,
+    #[error("weights file version {0} is not supported (this build reads version {VERSION})")]
+    Version(u32),
+    #[error("weights file is truncated or corrupt (checksum mismatch)")]
+    Corrupt,
+    #[error("weights file header is invalid: {0}")]
+    Header(String),
+    #[error("weights are for {found}, expected {expected}")]
+    Mismatch { expected: String, found: String },
+}
+
+impl WebWeights {
+    /// The file's bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let header = serde_json::to_vec(&self.header).expect("header serialises");
+        let mut out = Vec::with_capacity(header.len() + 4 * self.num_values() + 64);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        out.extend_from_slice(&header);
+        for p in &self.params {
+            for &v in &p.values {
+                match self.header.dtype {
+                    Dtype::F16 => out.extend_from_slice(&half::f16::from_f32(v).to_le_bytes()),
+                    Dtype::F32 => out.extend_from_slice(&v.to_le_bytes()),
+                }
+            }
+        }
+        let digest = Sha1::digest(&out);
+        out.extend_from_slice(&digest);
+        out
+    }
+
+    /// Reads and verifies a file's bytes (magic, version, checksum, header, sizes). Never panics.
+    pub fn decode(bytes: &[u8]) -> Result<WebWeights, WeightsError> {
+        if bytes.len() < MAGIC.len() + 8 || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(WeightsError::NotWeights);
+        }
+        let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+        let version = word(8);
+        if version != VERSION {
+            return Err(WeightsError::Version(version));
+        }
+        if bytes.len() < 16 + DIGEST {
+            return Err(WeightsError::Corrupt);
+        }
+        let (body, digest) = bytes.split_at(bytes.len() - DIGEST);
+        if Sha1::digest(body).as_slice() != digest {
+            return Err(WeightsError::Corrupt);
+        }
+        let header_len = word(12) as usize;
+        let data_start = 16usize
+            .checked_add(header_len)
+            .filter(|&end| end <= body.len())
+            .ok_or_else(|| WeightsError::Header("length out of range".into()))?;
+        let header: WeightsHeader = serde_json::from_slice(&body[16..data_start])
+            .map_err(|e| WeightsError::Header(e.to_string()))?;
+        let width = match header.dtype {
+            Dtype::F16 => 2,
+            Dtype::F32 => 4,
+        };
+        let expected = expected_shapes(&header.net, header.action_set.len());
+        if header.shapes != expected {
+            return Err(WeightsError::Header(format!(
+                "tensor shapes do not match architecture {}",
+                header.architecture
+            )));
+        }
+        let total: usize = header
+            .shapes
+            .iter()
+            .map(|s| s.iter().product::<usize>())
+            .sum();
+        let data = &body[data_start..];
+        if data.len() != total * width {
+            return Err(WeightsError::Header(format!(
+                "{} bytes of weights, expected {}",
+                data.len(),
+                total * width
+            )));
+        }
+        let mut values = data.chunks_exact(width).map(|b| match header.dtype {
+            Dtype::F16 => half::f16::from_le_bytes([b[0], b[1]]).to_f32(),
+            Dtype::F32 => f32::from_le_bytes(b.try_into().unwrap()),
+        });
+        let params = header
+            .shapes
+            .iter()
+            .map(|shape| ParamData {
+                shape: shape.clone(),
+                values: values.by_ref().take(shape.iter().product()).collect(),
+            })
+            .collect();
+        Ok(WebWeights { header, params })
+    }
+
+    /// Refuses weights for another game or architecture than `game` / `architecture`.
+    pub fn expect(&self, game: &str, architecture: &str) -> Result<(), WeightsError> {
+        let found = format!("{} ({})", self.header.game, self.header.architecture);
+        let expected = format!("{game} ({architecture})");
+        if found != expected {
+            return Err(WeightsError::Mismatch { expected, found });
+        }
+        Ok(())
+    }
+
+    fn num_values(&self) -> usize {
+        self.params.iter().map(|p| p.values.len()).sum()
+    }
+
+    /// The same weights rounded to `dtype` and back (what a reader of the encoded file gets).
+    pub fn rounded(&self) -> WebWeights {
+        let mut out = self.clone();
+        if self.header.dtype == Dtype::F16 {
+            for p in &mut out.params {
+                for v in &mut p.values {
+                    *v = half::f16::from_f32(*v).to_f32();
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The tensor shapes of a [`super::QNetwork`] for `net` with `n_actions` outputs, in parameter
+/// order (conv weights, conv biases, fc weights, fc biases).
+pub fn expected_shapes(net: &NetConfig, n_actions: usize) -> Vec<Vec<usize>> {
+    let mut weights = Vec::new();
+    let mut biases = Vec::new();
+    let mut c = net.frame_stack;
+    for conv in &net.convs {
+        weights.push(vec![conv.kernel * conv.kernel * c, conv.channels]);
+        biases.push(vec![conv.channels]);
+        c = conv.channels;
+    }
+    let (oc, oh, ow) = net.conv_output();
+    let (mut fc_w, mut fc_b) = (Vec::new(), Vec::new());
+    let mut width = oc * oh * ow;
+    for &out in net.hidden.iter().chain([&n_actions]) {
+        fc_w.push(vec![out, width]);
+        fc_b.push(vec![out]);
+        width = out;
+    }
+    weights
+        .into_iter()
+        .chain(biases)
+        .chain(fc_w)
+        .chain(fc_b)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dqn::params::read_params;
+    use crate::dqn::{Device, QNetwork};
+
+    fn sample(dtype: Dtype) -> WebWeights {
+        let net = NetConfig::catch();
+        let q = QNetwork::new(&net, 3, &Device::flex(), 7);
+        let params = read_params(&q);
+        WebWeights {
+            header: WeightsHeader {
+                game: "catch".into(),
+                architecture: net.describe(3),
+                shapes: params.iter().map(|p| p.shape.clone()).collect(),
+                net,
+                action_set: vec![0, 3, 4],
+                dtype,
+                trained_steps: 5,
+            },
+            params,
+        }
+    }
+
+    #[test]
+    fn shapes_follow_the_network_parameter_order() {
+        let w = sample(Dtype::F32);
+        assert_eq!(w.header.shapes, expected_shapes(&w.header.net, 3));
+    }
+
+    #[test]
+    fn round_trips_exactly_in_f32_and_rounded_in_f16() {
+        let w = sample(Dtype::F32);
+        assert_eq!(WebWeights::decode(&w.encode()).unwrap(), w);
+        let h = sample(Dtype::F16);
+        let bytes = h.encode();
+        assert_eq!(WebWeights::decode(&bytes).unwrap(), h.rounded());
+        assert!(bytes.len() < w.encode().len() * 6 / 10);
+    }
+
+    #[test]
+    fn refuses_damaged_or_foreign_files() {
+        let bytes = sample(Dtype::F16).encode();
+        let err = |b: &[u8]| WebWeights::decode(b).unwrap_err();
+        assert_eq!(err(b"hello"), WeightsError::NotWeights);
+        assert_eq!(err(&bytes[..bytes.len() - 1]), WeightsError::Corrupt);
+        assert_eq!(err(&bytes[..40]), WeightsError::Corrupt);
+        let mut flipped = bytes.clone();
+        flipped[bytes.len() / 2] ^= 1;
+        assert_eq!(err(&flipped), WeightsError::Corrupt);
+        let mut v2 = bytes.clone();
+        v2[8] = 2;
+        assert_eq!(err(&v2), WeightsError::Version(2));
+        let w = WebWeights::decode(&bytes).unwrap();
+        assert!(w.expect("catch", &NetConfig::catch().describe(3)).is_ok());
+        let e = w
+            .expect("pong", &NetConfig::nature().describe(6))
+            .unwrap_err();
+        assert!(e.to_string().starts_with("weights are for catch ("), "{e}");
+    }
+}

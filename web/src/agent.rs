@@ -1,0 +1,129 @@
+//! [`Agent`]: the trained Q-network from an exported weights file, on Burn's CPU backend
+//! (flex, compiled to wasm) or Burn's wgpu backend on the browser's WebGPU adapter.
+//!
+//! The network is the core's `QNetwork`, built for the file's architecture and filled with
+//! its weights: the same code that trained it, on whichever `Device` the page chose.
+
+use burn::tensor::{Device, Tensor};
+use qarcade_core::dqn::model::frames_to_input;
+use qarcade_core::dqn::params::write_params;
+use qarcade_core::dqn::web_weights::{WebWeights, WeightsHeader};
+use qarcade_core::dqn::{NetConfig, QNetwork};
+use wasm_bindgen::prelude::*;
+
+/// A greedy player for one game.
+#[wasm_bindgen]
+pub struct Agent {
+    net: QNetwork,
+    cfg: NetConfig,
+    weights: WeightsHeader,
+    device: Device,
+    backend: String,
+}
+
+#[wasm_bindgen]
+impl Agent {
+    /// The network on Burn's CPU backend. Refuses a damaged or foreign file with a message.
+    pub fn cpu(weights: &[u8]) -> Result<Agent, JsError> {
+        let backend = if cfg!(target_feature = "simd128") {
+            "cpu (burn flex, wasm simd128)"
+        } else {
+            "cpu (burn flex)"
+        };
+        Agent::build(weights, Device::flex(), backend)
+    }
+
+    /// The network on Burn's wgpu backend over WebGPU; fails (with a message) where the
+    /// browser has no WebGPU adapter.
+    #[cfg(target_arch = "wasm32")]
+    pub async fn webgpu(weights: Vec<u8>) -> Result<Agent, JsError> {
+        // Check the file before asking for an adapter: a bad file is the more useful error.
+        WebWeights::decode(&weights).map_err(|e| JsError::new(&e.to_string()))?;
+        let device = Device::wgpu_options()
+            .graphics_api(burn::tensor::wgpu::WgpuBackend::WebGpu)
+            .init_async()
+            .await
+            .map_err(|e| JsError::new(&format!("WebGPU is not available: {e}")))?;
+        Agent::build(&weights, device, "webgpu (burn wgpu)")
+    }
+
+    /// Which backend runs the network, in words.
+    pub fn backend(&self) -> String {
+        self.backend.clone()
+    }
+
+    /// The game the weights were trained on.
+    pub fn game(&self) -> String {
+        self.weights.game.clone()
+    }
+
+    /// The network, e.g. `in4x84x84 conv32k8s4 conv64k4s2 conv64k3s1 fc512 fc6`.
+    pub fn architecture(&self) -> String {
+        self.weights.architecture.clone()
+    }
+
+    /// ALE action ids, one per network output.
+    pub fn action_set(&self) -> Vec<u8> {
+        self.weights.action_set.clone()
+    }
+
+    /// Agent steps the network was trained for.
+    pub fn trained_steps(&self) -> f64 {
+        self.weights.trained_steps as f64
+    }
+
+    /// Stacked frames the network reads (length of an observation: `stack * 84 * 84`).
+    pub fn observation_len(&self) -> usize {
+        self.cfg.obs_len()
+    }
+
+    /// Q-values, one per action, for one observation (`Game::observation`). Asynchronous
+    /// because reading a GPU buffer back is, in a browser.
+    pub async fn q_values(&self, observation: Vec<u8>) -> Result<Vec<f32>, JsError> {
+        if observation.len() != self.cfg.obs_len() {
+            return Err(JsError::new(&format!(
+                "observation has {} bytes, the network reads {}",
+                observation.len(),
+                self.cfg.obs_len()
+            )));
+        }
+        let q: Tensor<2> =
+            self.net
+                .forward(frames_to_input(&observation, 1, &self.cfg, &self.device));
+        let data = q
+            .into_data_async()
+            .await
+            .map_err(|e| JsError::new(&format!("reading the Q-values failed: {e:?}")))?;
+        data.try_into_vec::<f32>()
+            .map_err(|e| JsError::new(&format!("Q-values: {e:?}")))
+    }
+}
+
+impl Agent {
+    fn build(weights: &[u8], device: Device, backend: &str) -> Result<Agent, JsError> {
+        let weights = WebWeights::decode(weights).map_err(|e| JsError::new(&e.to_string()))?;
+        let cfg = weights.header.net.clone();
+        let n_actions = weights.header.action_set.len();
+        let net = QNetwork::new(&cfg, n_actions, &device, 0);
+        let net = write_params(net, weights.params, &device);
+        Ok(Agent {
+            net,
+            cfg,
+            weights: weights.header,
+            device,
+            backend: backend.to_string(),
+        })
+    }
+}
+
+/// The index of the largest value (ties: the lowest index), as training's greedy choice.
+#[wasm_bindgen]
+pub fn argmax(values: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if v > values[best] {
+            best = i;
+        }
+    }
+    best
+}
