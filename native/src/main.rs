@@ -104,7 +104,8 @@ enum Command {
     /// Serve the web page, a run's weights and the ROM on 127.0.0.1 (build the page first
     /// with web/build.sh).
     Serve {
-        /// A run folder (or checkpoint) whose agent the page plays; none: the page asks.
+        /// A run folder, checkpoint or exported .qnet file whose agent the page plays; none:
+        /// the page asks for weights.
         run: Option<PathBuf>,
         /// 0 picks a free port.
         #[arg(long, default_value_t = 8080)]

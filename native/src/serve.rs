@@ -1,5 +1,6 @@
-//! `qarcade serve [RUN]`: the web page, the run's exported weights and the ROM from the local
-//! cache, on 127.0.0.1 — one command from a training run to watching it in a browser.
+//! `qarcade serve [RUN]`: the web page, the run's exported weights (or an exported `.qnet`
+//! file) and the ROM from the local cache, on 127.0.0.1 — one command from a training run
+//! to watching it in a browser.
 //!
 //! The page itself is the static bundle `web/build.sh` writes to `web/dist`; this adds two
 //! things a static host cannot have: `/weights.qnet` (exported from the run at start) and
@@ -35,6 +36,13 @@ pub fn serve(run: Option<&Path>, port: u16, dist: &Path) -> Result<()> {
         );
     }
     let (weights, game, run_name) = match run {
+        Some(file) if is_weights_file(file) => {
+            let bytes = std::fs::read(file)?;
+            let w = qarcade_core::dqn::web_weights::WebWeights::decode(&bytes)
+                .with_context(|| format!("{}", file.display()))?;
+            let name = file.file_stem().map(|n| n.to_string_lossy().into_owned());
+            (Some(bytes), w.header.game, name)
+        }
         Some(run) => {
             let e = export::export(run, DtypeChoice::Auto)
                 .with_context(|| format!("exporting the weights of {}", run.display()))?;
@@ -80,6 +88,16 @@ pub fn serve(run: Option<&Path>, port: u16, dist: &Path) -> Result<()> {
         let _ = w.join();
     }
     Ok(())
+}
+
+/// Whether `path` is an already exported weights file (rather than a run or checkpoint).
+fn is_weights_file(path: &Path) -> bool {
+    let mut magic = [0u8; 8];
+    path.is_file()
+        && std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+            .is_ok()
+        && &magic == b"QARCADEW"
 }
 
 fn answer(site: &Site, request: tiny_http::Request) -> std::io::Result<()> {
