@@ -245,9 +245,9 @@ impl<'a, 'b> CodeWindow<'a, 'b> {
     #[inline(always)]
     pub fn at(fast: &'a mut FastBus<'b>, pc: u16) -> Option<Self> {
         // In the cartridge (A12 set) and at most 0xFF1 within it: one unsigned comparison.
-        let a = (pc & 0x1fff).wrapping_sub(0x1000);
-        if a <= Cart::HOT_FROM - 3 {
-            let bytes = fast.bus.cart.peek4(a);
+        let a = u32::from(pc & 0x1fff).wrapping_sub(0x1000);
+        if a <= u32::from(Cart::HOT_FROM - 3) {
+            let bytes = fast.bus.cart.peek4(a as u16);
             Some(CodeWindow { fast, pc, bytes })
         } else {
             None
