@@ -489,6 +489,18 @@ impl Tia {
         }
 
         loop {
+            // Fast path: a whole line to draw, from its start, where only the playfield and
+            // the background can show (what the general steps below do for it, minus the
+            // work: no HMOVE blank to clear, no partial group to spill).
+            if self.clocks_to_end_of_scanline == CLOCKS_PER_LINE
+                && clock > self.clock_at_last_update.wrapping_add(CLOCKS_PER_LINE)
+                && !self.hmove_blank
+                && self.draw_plain_line()
+            {
+                self.clock_at_last_update = self.clock_at_last_update.wrapping_add(CLOCKS_PER_LINE);
+                self.end_of_scanline();
+                continue;
+            }
             let mut from_line_start = CLOCKS_PER_LINE - self.clocks_to_end_of_scanline;
             let mut to_update;
             if clock

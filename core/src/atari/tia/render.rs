@@ -88,22 +88,7 @@ impl Tia {
         }
 
         let key = self.enabled | self.prio_score;
-        // Colour-selection bits for pixels without movable objects. With only the
-        // playfield, Stella's routine uses score colours even under priority.
-        let bg_ps = if key == 0xe0 {
-            SCORE_BIT
-        } else {
-            self.prio_score
-        };
-        // The line as drawn where no movable object shows, cached while what it depends on
-        // stays the same.
-        let bg_key = u64::from(self.pf)
-            | (self.pf_reflect as u64) << 20
-            | u64::from(bg_ps) << 21
-            | u64::from(u32::from_le_bytes(self.colors)) << 32;
-        if bg_key != self.bg_key {
-            self.rebuild_bg_line(bg_key, bg_ps);
-        }
+        self.refresh_bg_line(key);
         let h_end = hpos + count;
         if key & 0x1f == 0 {
             // Playfield and background only: the cached line. Of the quick routines' spill
@@ -185,6 +170,45 @@ impl Tia {
         {
             let v = line[g];
             buf[end..end + (4 - (h_end & 3))].fill(v);
+        }
+    }
+
+    /// Draws a whole visible line at the frame pointer, and advances it, if nothing but the
+    /// playfield and the background can show on it (or VBLANK blanks it); false (nothing
+    /// drawn) otherwise. The same pixels as [`Tia::render_scanline`] for the line.
+    #[inline(always)]
+    pub(super) fn draw_plain_line(&mut self) -> bool {
+        let key = self.enabled | self.prio_score;
+        let start = self.fp;
+        if self.vblank & 0x02 != 0 {
+            self.cur[start..start + 160].fill(0);
+        } else if key & 0x1f == 0 {
+            self.refresh_bg_line(key);
+            self.cur[start..start + 160].copy_from_slice(&self.bg_line);
+        } else {
+            return false;
+        }
+        self.fp = start + 160;
+        true
+    }
+
+    /// Makes sure the cached background line (the line as drawn where no movable object
+    /// shows) is the one for the current registers, `key` being the enabled objects and
+    /// the CTRLPF score/priority bits.
+    #[inline(always)]
+    fn refresh_bg_line(&mut self, key: u8) {
+        // With only the playfield, Stella's routine uses score colours even under priority.
+        let bg_ps = if key == 0xe0 {
+            SCORE_BIT
+        } else {
+            self.prio_score
+        };
+        let bg_key = u64::from(self.pf)
+            | (self.pf_reflect as u64) << 20
+            | u64::from(bg_ps) << 21
+            | u64::from(u32::from_le_bytes(self.colors)) << 32;
+        if bg_key != self.bg_key {
+            self.rebuild_bg_line(bg_key, bg_ps);
         }
     }
 
