@@ -695,113 +695,76 @@ impl Tia {
         if self.never_defer {
             return self.write_general(addr, value, cycles, last_access_was_read);
         }
+        let clock = cycles.wrapping_mul(3) as i32;
+        // A frame that runs too long ends at this write: the general path does that.
+        let too_long = clock.wrapping_sub(self.clock_when_frame_started)
+            >= (MAX_SCANLINES + 1) * CLOCKS_PER_LINE;
+        if too_long {
+            return self.write_general(addr, value, cycles, last_access_was_read);
+        }
+        debug_assert!(self.derived_state_consistent());
+        // The derived state (what the players draw, the enable bits) always agrees with the
+        // registers (every write that changes one recomputes it), so a register rewritten
+        // with what it holds changes nothing: comparing the registers is enough.
         let on = value & 0x02 != 0;
-        match addr & 0x3f {
-            0x02 => return self.write_wsync(cycles, last_access_was_read),
-            0x0d if self.pf & 0x0f == ((value >> 4) & 0x0f) as u32 && self.pf_consistent() => {
-                return self.write_unchanged(addr, value, cycles, None)
-            }
-            0x0e if (self.pf >> 4) & 0xff == value as u32 && self.pf_consistent() => {
-                return self.write_unchanged(addr, value, cycles, None)
-            }
-            0x0f if self.pf >> 12 == value as u32 && self.pf_consistent() => {
-                return self.write_unchanged(addr, value, cycles, None)
-            }
-            0x1b if self.grp[0] == value
-                && self.dgrp[1] == self.grp[1]
-                && self.players_consistent() =>
-            {
-                return self.write_unchanged(addr, value, cycles, Some(1))
-            }
+        let delay = match addr & 0x3f {
+            0x02 => return self.write_wsync(clock, cycles, last_access_was_read),
+            0x0d if self.pf & 0x0f == ((value >> 4) & 0x0f) as u32 => pf_delay(self.hpos_of(clock)),
+            0x0e if (self.pf >> 4) & 0xff == value as u32 => pf_delay(self.hpos_of(clock)),
+            0x0f if self.pf >> 12 == value as u32 => pf_delay(self.hpos_of(clock)),
+            // GRP0 := value, GRP1's delayed copy := GRP1.
+            0x1b if self.grp[0] == value && self.dgrp[1] == self.grp[1] => 1,
+            // GRP1 := value, GRP0's and ENABL's delayed copies := GRP0, ENABL.
             0x1c if self.grp[1] == value
                 && self.dgrp[0] == self.grp[0]
-                && self.denabl == self.enabl
-                && self.players_consistent()
-                && self.ball_consistent() =>
+                && self.denabl == self.enabl =>
             {
-                return self.write_unchanged(addr, value, cycles, Some(1))
+                1
             }
-            0x1d if self.enam[0] == on && self.bit_is(M0_BIT, on && !self.resmp[0]) => {
-                return self.write_unchanged(addr, value, cycles, Some(0))
-            }
-            0x1e if self.enam[1] == on && self.bit_is(M1_BIT, on && !self.resmp[1]) => {
-                return self.write_unchanged(addr, value, cycles, Some(0))
-            }
-            0x1f if self.enabl == on && self.ball_consistent() => {
-                return self.write_unchanged(addr, value, cycles, Some(0))
-            }
-            _ => {}
-        }
-        self.write_general(addr, value, cycles, last_access_was_read)
+            0x1d if self.enam[0] == on => 0,
+            0x1e if self.enam[1] == on => 0,
+            0x1f if self.enabl == on => 0,
+            _ => return self.write_general(addr, value, cycles, last_access_was_read),
+        };
+        debug_assert!(match POKE_DELAY[usize::from(addr & 0x3f)] {
+            d if d >= 0 => i32::from(d) == delay,
+            _ => (2..=5).contains(&delay),
+        });
+        self.defer_update(clock.wrapping_add(delay));
+        0
     }
 
-    #[inline(always)]
-    fn bit_is(&self, bit: u8, on: bool) -> bool {
-        (self.enabled & bit != 0) == on
-    }
-
-    /// The playfield's enable bit agrees with the playfield.
-    #[inline(always)]
-    fn pf_consistent(&self) -> bool {
-        self.bit_is(PF_BIT, self.pf != 0)
-    }
-
-    /// What the players draw and their enable bits agree with their registers (as
-    /// [`Tia::update_players`] computes them).
-    #[inline(always)]
-    fn players_consistent(&self) -> bool {
-        let shown = |g: u8, d: u8, vdel: bool, refl: bool| {
-            let g = if vdel { d } else { g };
-            if refl {
+    /// What the players draw and the enable bits agree with the registers (as
+    /// [`Tia::update_players`] and the enable updates compute them).
+    fn derived_state_consistent(&self) -> bool {
+        let bit_is = |bit: u8, on: bool| (self.enabled & bit != 0) == on;
+        let shown = |i: usize| {
+            let g = if self.vdelp[i] {
+                self.dgrp[i]
+            } else {
+                self.grp[i]
+            };
+            if self.refp[i] {
                 REFLECT[g as usize]
             } else {
                 g
             }
         };
-        let g0 = shown(self.grp[0], self.dgrp[0], self.vdelp[0], self.refp[0]);
-        let g1 = shown(self.grp[1], self.dgrp[1], self.vdelp[1], self.refp[1]);
-        self.cur_grp[0] == g0
-            && self.cur_grp[1] == g1
-            && self.bit_is(P0_BIT, g0 != 0)
-            && self.bit_is(P1_BIT, g1 != 0)
-    }
-
-    /// The ball's enable bit agrees with its registers (as [`Tia::update_ball_enabled`]
-    /// computes it).
-    #[inline(always)]
-    fn ball_consistent(&self) -> bool {
-        self.bit_is(BL_BIT, if self.vdelbl { self.denabl } else { self.enabl })
-    }
-
-    /// [`Tia::write_general`] for a write that leaves every register as it is (so draws
-    /// nothing new), in a frame that is not too long: it only defers the update to where
-    /// it lands. `delay`: the register's (`None`: a playfield register's, which depends on
-    /// the position in the line).
-    #[inline(always)]
-    fn write_unchanged(&mut self, addr: u16, value: u8, cycles: u32, delay: Option<i32>) -> u32 {
-        let clock = cycles.wrapping_mul(3) as i32;
-        let too_long = clock.wrapping_sub(self.clock_when_frame_started)
-            >= (MAX_SCANLINES + 1) * CLOCKS_PER_LINE;
-        if too_long {
-            // The frame ends here: the general path does that.
-            return self.write_general(addr, value, cycles, false);
-        }
-        let delay = delay.unwrap_or_else(|| pf_delay(self.hpos_of(clock)));
-        self.defer_update(clock.wrapping_add(delay));
-        0
+        let ball = if self.vdelbl { self.denabl } else { self.enabl };
+        self.cur_grp == [shown(0), shown(1)]
+            && bit_is(P0_BIT, self.cur_grp[0] != 0)
+            && bit_is(P1_BIT, self.cur_grp[1] != 0)
+            && bit_is(M0_BIT, self.enam[0] && !self.resmp[0])
+            && bit_is(M1_BIT, self.enam[1] && !self.resmp[1])
+            && bit_is(BL_BIT, ball)
+            && bit_is(PF_BIT, self.pf != 0)
     }
 
     /// [`Tia::write_general`] for WSYNC, the most frequent write, in a frame that is not
     /// too long: it draws nothing (delay 0), so it only defers the update to its clock, and
     /// halts the CPU to the end of the line when it follows a read.
     #[inline(always)]
-    fn write_wsync(&mut self, cycles: u32, last_access_was_read: bool) -> u32 {
-        let clock = cycles.wrapping_mul(3) as i32;
-        let too_long = clock.wrapping_sub(self.clock_when_frame_started)
-            >= (MAX_SCANLINES + 1) * CLOCKS_PER_LINE;
-        if too_long {
-            return self.write_general(0x02, 0, cycles, last_access_was_read);
-        }
+    fn write_wsync(&mut self, clock: i32, cycles: u32, last_access_was_read: bool) -> u32 {
         debug_assert_eq!(POKE_DELAY[0x02], 0);
         self.defer_update(clock);
         if last_access_was_read {
