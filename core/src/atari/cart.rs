@@ -188,8 +188,8 @@ impl Cart {
     /// 3-byte instruction there lies at [`Cart::HOT_FROM`] or above) in the mapped bank, as a
     /// little-endian word, switching nothing.
     #[inline(always)]
-    pub(crate) fn peek4(&self, a: u16) -> u32 {
-        let i = usize::from(a & 0x0fff);
+    pub(crate) fn peek4(&self, a: usize) -> u32 {
+        let i = a & 0x0fff;
         u32::from_le_bytes(self.mapped[i..i + 4].try_into().unwrap())
     }
 
