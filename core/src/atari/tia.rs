@@ -115,6 +115,10 @@ pub struct Tia {
 
     // Current object masks: offsets into `tables::MASKS`.
     mask_p: [usize; 2],
+    /// Some `mask_p` may differ from the one its player's NUSIZ and position give (a RESPx
+    /// hid the first copy for the rest of the line, or a reset left Stella's initial
+    /// masks): the end of the line must recompute them.
+    mask_p_stale: bool,
     mask_m: [usize; 2],
     mask_bl: usize,
     /// Which playfield mask table is used (CTRLPF reflect bit, latched per line).
@@ -224,6 +228,7 @@ impl Tia {
             posbl: 0,
             cur_grp: [0; 2],
             mask_p: [mask_at(player_pattern(false, 0), 0); 2],
+            mask_p_stale: true,
             mask_m: [mask_at(missile_pattern(0, 0), 0); 2],
             mask_bl: mask_at(ball_pattern(0), 0),
             pf_reflect: 0,
@@ -314,6 +319,7 @@ impl Tia {
         self.mask_bl = ball_pattern(0);
         self.mask_m = [missile_pattern(0, 0); 2];
         self.mask_p = [player_pattern(false, 0); 2];
+        self.mask_p_stale = true;
         self.pf_reflect = 0;
         self.last_hmove_clock = 0;
         self.hmove_blank = false;
@@ -566,9 +572,17 @@ impl Tia {
     fn end_of_scanline(&mut self) {
         self.pf_reflect = (self.ctrlpf & 0x01) as usize;
         // A RESPx during the line hid the player's first copy for the rest of that line.
-        for i in 0..2 {
-            self.mask_p[i] = mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]);
+        if self.mask_p_stale {
+            self.mask_p_stale = false;
+            for i in 0..2 {
+                self.mask_p[i] = mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]);
+            }
         }
+        debug_assert!(
+            (0..2)
+                .all(|i| self.mask_p[i]
+                    == mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]))
+        );
         if self.cosmic_ark {
             // Stella's emulation of the "Cosmic Ark" starfield: missile 0 keeps moving
             // by a 4-line cycle of amounts, and changes shape on two of those lines.
@@ -1076,10 +1090,12 @@ impl Tia {
                 self.update_frame(clock.wrapping_add(11));
                 self.posp[i] = newx;
                 self.mask_p[i] = mask_at(player_pattern(true, self.nusiz[i]), newx);
+                self.mask_p_stale = true;
             }
             0 => {
                 self.posp[i] = newx;
                 self.mask_p[i] = mask_at(player_pattern(true, self.nusiz[i]), newx);
+                self.mask_p_stale = true;
             }
             _ => {
                 // Reset during a copy's start delay: all copies are drawn.
