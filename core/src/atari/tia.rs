@@ -710,12 +710,20 @@ impl Tia {
             return self.write_general(addr, value, cycles, last_access_was_read);
         }
         let clock = cycles.wrapping_mul(3) as i32;
-        // A frame that runs too long ends at this write: the general path does that.
-        let too_long = clock.wrapping_sub(self.clock_when_frame_started)
-            >= (MAX_SCANLINES + 1) * CLOCKS_PER_LINE;
-        if too_long {
+        // Colour clocks since the frame started. A frame that runs too long ends at this
+        // write, and a negative count (only after the counter wraps in a frame that never
+        // ends) has C's negative remainders: the general path does both.
+        let since_start = clock.wrapping_sub(self.clock_when_frame_started);
+        if !(0..(MAX_SCANLINES + 1) * CLOCKS_PER_LINE).contains(&since_start) {
             return self.write_general(addr, value, cycles, last_access_was_read);
         }
+        // The playfield registers' delay, `pf_delay(hpos)`: it depends on `(hpos / 3) & 3`,
+        // and as a line is 76 * 3 clocks (76 a multiple of 4), that is `(since_start / 3) & 3`.
+        let pf_delay_here = || {
+            let d = PF_DELAY_BY_PHASE[(since_start as u32 / 3 & 3) as usize];
+            debug_assert_eq!(d, pf_delay(self.hpos_of(clock)));
+            d
+        };
         debug_assert!(self.derived_state_consistent());
         // The derived state (what the players draw, the enable bits) always agrees with the
         // registers (every write that changes one recomputes it), so a register rewritten
@@ -723,9 +731,9 @@ impl Tia {
         let on = value & 0x02 != 0;
         let delay = match addr & 0x3f {
             0x02 => return self.write_wsync(clock, cycles, last_access_was_read),
-            0x0d if self.pf & 0x0f == ((value >> 4) & 0x0f) as u32 => pf_delay(self.hpos_of(clock)),
-            0x0e if (self.pf >> 4) & 0xff == value as u32 => pf_delay(self.hpos_of(clock)),
-            0x0f if self.pf >> 12 == value as u32 => pf_delay(self.hpos_of(clock)),
+            0x0d if self.pf & 0x0f == ((value >> 4) & 0x0f) as u32 => pf_delay_here(),
+            0x0e if (self.pf >> 4) & 0xff == value as u32 => pf_delay_here(),
+            0x0f if self.pf >> 12 == value as u32 => pf_delay_here(),
             // GRP0 := value, GRP1's delayed copy := GRP1.
             0x1b if self.grp[0] == value && self.dgrp[1] == self.grp[1] => 1,
             // GRP1 := value, GRP0's and ENABL's delayed copies := GRP0, ENABL.

@@ -403,6 +403,9 @@ const fn build_reflect() -> [u8; 256] {
 /// Player graphics mirrored (REFPx).
 pub static REFLECT: [u8; 256] = build_reflect();
 
+/// [`pf_delay`] by `(clock_in_line / 3) & 3`.
+pub static PF_DELAY_BY_PHASE: [i32; 4] = [4, 5, 2, 3];
+
 /// The playfield registers' delay, by CPU cycle within the line modulo 4.
 pub const fn pf_delay(clock_in_line: i32) -> i32 {
     match (clock_in_line / 3) & 3 {
