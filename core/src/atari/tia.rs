@@ -720,7 +720,7 @@ impl Tia {
         // The playfield registers' delay, `pf_delay(hpos)`: it depends on `(hpos / 3) & 3`,
         // and as a line is 76 * 3 clocks (76 a multiple of 4), that is `(since_start / 3) & 3`.
         let pf_delay_here = || {
-            let d = PF_DELAY_BY_PHASE[(since_start as u32 / 3 & 3) as usize];
+            let d = PF_DELAY_BY_PHASE[((since_start as u32 / 3) & 3) as usize];
             debug_assert_eq!(d, pf_delay(self.hpos_of(clock)));
             d
         };
