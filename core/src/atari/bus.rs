@@ -77,9 +77,16 @@ impl Bus {
         if addr & 0x0080 == 0 {
             self.tia.write(addr, value, cycles, after_read)
         } else {
-            self.riot.write(addr, value, cycles);
-            0
+            self.write_riot(addr, value, cycles)
         }
+    }
+
+    /// A write to the RIOT's I/O ports and timer (rare), apart so that [`Bus::write_io`]'s
+    /// TIA fast paths need no register saves.
+    #[inline(never)]
+    fn write_riot(&mut self, addr: u16, value: u8, cycles: u32) -> u32 {
+        self.riot.write(addr, value, cycles);
+        0
     }
 
     /// The read of any address, given the counter and the data bus (not updated here).

@@ -455,6 +455,18 @@ impl Tia {
         }
     }
 
+    /// [`Tia::defer_update`] with no HMOVE blank pending (so no drawing now).
+    #[inline(always)]
+    fn defer_update_lazily(&mut self, clock: i32) {
+        debug_assert!(!self.hmove_blank);
+        self.deferred_clock = if self.deferred {
+            self.deferred_clock.max(clock)
+        } else {
+            clock
+        };
+        self.deferred = true;
+    }
+
     fn flush_deferred(&mut self) {
         if self.deferred {
             self.update_frame(self.deferred_clock);
@@ -701,8 +713,10 @@ impl Tia {
     pub fn write(&mut self, addr: u16, value: u8, cycles: u32, last_access_was_read: bool) -> u32 {
         // Kernels rewrite the playfield, graphics and enable registers on every line, most
         // often with what they already hold: such a write leaves every register as it is
-        // (checked in full below, derived state included), so all it does is draw, lazily,
-        // up to where it lands.
+        // (checked below), so all it does is draw, lazily, up to where it lands. Those
+        // writes and WSYNC are handled here without calling anything (the host function
+        // needs no register saves); all else, and any write while an HMOVE blank is pending
+        // (drawing is eager then, see `defer_update`), takes the general path.
         // Tests: the eager TIA (the deferred drawing's fuzz reference) takes the general
         // path for every write, so that the fuzz checks the fast paths too.
         #[cfg(test)]
@@ -714,7 +728,7 @@ impl Tia {
         // write, and a negative count (only after the counter wraps in a frame that never
         // ends) has C's negative remainders: the general path does both.
         let since_start = clock.wrapping_sub(self.clock_when_frame_started);
-        if !(0..(MAX_SCANLINES + 1) * CLOCKS_PER_LINE).contains(&since_start) {
+        if !(0..(MAX_SCANLINES + 1) * CLOCKS_PER_LINE).contains(&since_start) || self.hmove_blank {
             return self.write_general(addr, value, cycles, last_access_was_read);
         }
         // The playfield registers' delay, `pf_delay(hpos)`: it depends on `(hpos / 3) & 3`,
@@ -752,7 +766,7 @@ impl Tia {
             d if d >= 0 => i32::from(d) == delay,
             _ => (2..=5).contains(&delay),
         });
-        self.defer_update(clock.wrapping_add(delay));
+        self.defer_update_lazily(clock.wrapping_add(delay));
         0
     }
 
@@ -788,7 +802,7 @@ impl Tia {
     #[inline(always)]
     fn write_wsync(&mut self, clock: i32, cycles: u32, last_access_was_read: bool) -> u32 {
         debug_assert_eq!(POKE_DELAY[0x02], 0);
-        self.defer_update(clock);
+        self.defer_update_lazily(clock);
         if last_access_was_read {
             let line_start_cycle = (self.clock_when_frame_started / 3) as u32;
             let to_end = 76 - cycles.wrapping_sub(line_start_cycle) % 76;
