@@ -343,6 +343,17 @@ impl Memory for CodeWindow<'_, '_> {
         self.fast.jam()
     }
 
+    /// Operand words are only fetched right after the opcode: bytes 1 and 2 of the window
+    /// (a constant shift, where working the place out from the address left runtime
+    /// arithmetic in the compiled loop).
+    #[inline(always)]
+    fn read_code_word(&mut self, addr: u16) -> u16 {
+        debug_assert_eq!(addr, self.pc.wrapping_add(1));
+        let w = (self.bytes >> 8) as u16;
+        self.fast.data_bus = (w >> 8) as u8;
+        w
+    }
+
     #[inline(always)]
     fn read_code(&mut self, addr: u16) -> u8 {
         let v = (self.bytes >> (8 * u32::from(addr.wrapping_sub(self.pc) & 3))) as u8;

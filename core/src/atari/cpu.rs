@@ -46,6 +46,14 @@ pub trait Memory {
     fn read_code(&mut self, addr: u16) -> u8 {
         self.read(addr)
     }
+    /// The two operand bytes of an instruction, at `addr` (right after its opcode) and
+    /// `addr + 1`, low byte first: two [`Memory::read_code`]s.
+    #[inline(always)]
+    fn read_code_word(&mut self, addr: u16) -> u16 {
+        let lo = self.read_code(addr) as u16;
+        let hi = self.read_code(addr.wrapping_add(1)) as u16;
+        lo | (hi << 8)
+    }
     /// Told when the CPU jams (it will run nothing more).
     #[inline(always)]
     fn jam(&mut self) {}
@@ -293,10 +301,9 @@ impl Cpu {
     /// Two-byte operand, low byte first.
     #[inline(always)]
     fn fetch_word<M: Memory>(&mut self, m: &mut M) -> u16 {
-        let lo = m.read_code(self.pc) as u16;
-        let hi = m.read_code(self.pc.wrapping_add(1)) as u16;
+        let w = m.read_code_word(self.pc);
         self.pc = self.pc.wrapping_add(2);
-        lo | (hi << 8)
+        w
     }
 
     #[inline(always)]
