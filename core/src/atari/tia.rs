@@ -661,8 +661,22 @@ impl Tia {
         self.set_enabled(PF_BIT, self.pf != 0);
     }
 
-    /// A TIA read (collision latches and input ports).
+    /// A TIA read (collision latches and input ports). Input ports (the frequent reads:
+    /// paddles, fire buttons) with no HMOVE blank pending draw nothing now, so that path
+    /// calls nothing (the host function needs no register saves).
+    #[inline]
     pub fn read(&mut self, addr: u16, cycles: u32, data_bus: u8) -> u8 {
+        let clock = cycles.wrapping_mul(3) as i32;
+        if addr & 0x08 == 0 || self.hmove_blank {
+            return self.read_general(addr, cycles, data_bus);
+        }
+        self.defer_update_lazily(clock);
+        self.read_value(addr, cycles, data_bus)
+    }
+
+    /// [`Tia::read`] with the drawing brought up to date as Stella does it.
+    #[inline(never)]
+    fn read_general(&mut self, addr: u16, cycles: u32, data_bus: u8) -> u8 {
         let clock = cycles.wrapping_mul(3) as i32;
         if addr & 0x08 == 0 {
             // Collision latches: bring the drawing (which sets them) up to date.
@@ -670,6 +684,12 @@ impl Tia {
         } else {
             self.defer_update(clock);
         }
+        self.read_value(addr, cycles, data_bus)
+    }
+
+    /// What a read returns, the drawing being up to date as far as it needs to be.
+    #[inline(always)]
+    fn read_value(&self, addr: u16, cycles: u32, data_bus: u8) -> u8 {
         let noise = data_bus & 0x3f;
         let c = self.collision;
         let bit = |mask: u16, v: u8| if c & mask != 0 { v } else { 0 };
@@ -691,6 +711,7 @@ impl Tia {
 
     /// INPT0..3: a paddle's capacitor charges through its pot once VBLANK stops dumping it
     /// to ground; the port reads high once charged. Stella's arithmetic, wraps included.
+    #[inline(always)]
     fn read_pot(&self, pin: usize, cycles: u32) -> u8 {
         let r = self.pot_resistance[pin];
         if r == MIN_RESISTANCE {
