@@ -859,12 +859,6 @@ impl Tia {
         // clocks is never too long).
         let too_long = clock.wrapping_sub(self.clock_when_frame_started)
             >= (MAX_SCANLINES + 1) * CLOCKS_PER_LINE;
-        if !too_long && self.write_keeps_registers(addr, value) {
-            // Nothing else to do (the writes that reach here this way: those while an
-            // HMOVE blank is pending, when drawing is eager).
-            self.defer_update(clock.wrapping_add(delay));
-            return 0;
-        }
         if !too_long && (draws_nothing(addr) || self.write_changes_nothing(addr, value)) {
             self.defer_update(clock.wrapping_add(delay));
         } else {
@@ -1070,30 +1064,6 @@ impl Tia {
             _ => {}
         }
         stall
-    }
-
-    /// Whether writing `value` to `addr` (a playfield, graphics or enable register) would
-    /// leave every register as it is. The derived state (what the players draw, the enable
-    /// bits) always agrees with the registers (every write that changes one recomputes
-    /// it), so comparing the registers is enough.
-    #[inline]
-    fn write_keeps_registers(&self, addr: u16, value: u8) -> bool {
-        let on = value & 0x02 != 0;
-        match addr {
-            0x0d => self.pf & 0x0f == ((value >> 4) & 0x0f) as u32,
-            0x0e => (self.pf >> 4) & 0xff == value as u32,
-            0x0f => self.pf >> 12 == value as u32,
-            // GRP0 := value, GRP1's delayed copy := GRP1.
-            0x1b => self.grp[0] == value && self.dgrp[1] == self.grp[1],
-            // GRP1 := value, GRP0's and ENABL's delayed copies := GRP0, ENABL.
-            0x1c => {
-                self.grp[1] == value && self.dgrp[0] == self.grp[0] && self.denabl == self.enabl
-            }
-            0x1d => self.enam[0] == on,
-            0x1e => self.enam[1] == on,
-            0x1f => self.enabl == on,
-            _ => false,
-        }
     }
 
     /// Whether writing `value` to `addr` would leave everything drawn as it is: the colour,
