@@ -137,10 +137,6 @@ pub struct Tia {
     /// what it was drawn for (see the renderer); `u64::MAX`: not drawn yet.
     bg_line: [u8; 160],
     bg_key: u64,
-    /// The line cached before (kernels often alternate between two, e.g. playfield
-    /// digits and their blank rows), and its key.
-    bg_spare: [u8; 160],
-    bg_spare_key: u64,
 
     /// Drawing deferred by accesses that change nothing drawn: Stella draws up to every
     /// access, but drawing later in one go gives the same pixels (see `defer_update`).
@@ -245,8 +241,6 @@ impl Tia {
             dump_disabled_cycle: 0,
             bg_line: [0; 160],
             bg_key: u64::MAX,
-            bg_spare: [0; 160],
-            bg_spare_key: u64::MAX,
             deferred: false,
             deferred_clock: 0,
             #[cfg(test)]

@@ -212,19 +212,12 @@ impl Tia {
         }
     }
 
-    /// Makes the cached background line the one for `bg_key` (see `render_scanline`): the
-    /// spare one, or drawn anew. The playfield is constant over aligned groups of 4
-    /// columns, so each group takes one of two colours per half, picked 4 groups (16
-    /// pixels) at a time.
+    /// Draws the cached background line for `bg_key` (see `render_scanline`): the
+    /// playfield is constant over aligned groups of 4 columns, so each group takes one of
+    /// two colours per half, picked 4 groups (16 pixels) at a time.
     #[cold]
     #[inline(never)]
     fn rebuild_bg_line(&mut self, bg_key: u64, bg_ps: u8) {
-        // The current line becomes the spare one; the spare one may be the one wanted.
-        std::mem::swap(&mut self.bg_line, &mut self.bg_spare);
-        std::mem::swap(&mut self.bg_key, &mut self.bg_spare_key);
-        if self.bg_key == bg_key {
-            return;
-        }
         self.bg_key = bg_key;
         let colors = self.colors;
         let pf = self.pf;
