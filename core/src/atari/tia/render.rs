@@ -142,14 +142,18 @@ impl Tia {
                 | (m0.shows8(h, 0xff) * M0_BIT as u64)
                 | (m1.shows8(h, 0xff) * M1_BIT as u64)
                 | (bl.shows8(h, 0xff) * BL_BIT as u64);
-            for i in 0..n {
-                let hi = h + i;
+            // One bounds check per block rather than per pixel; the masks keep the table
+            // indices provably in range (object bits are 6 bits, colour registers 4).
+            let out = &mut buf[p..p + n];
+            let masks = &pfm[h..h + n];
+            for (i, (px, &m)) in out.iter_mut().zip(masks).enumerate() {
                 let mut bits = (objs >> (8 * i)) as u8;
-                if pf & pfm[hi] != 0 {
+                if pf & m != 0 {
                     bits |= PF_BIT;
                 }
-                col |= COLLISIONS[bits as usize];
-                buf[p + i] = colors[PRIORITY[(hi >= 80) as usize][(bits | ps) as usize] as usize];
+                col |= COLLISIONS[usize::from(bits & 0x3f)];
+                let half = usize::from(h + i >= 80);
+                *px = colors[usize::from(PRIORITY[half][usize::from(bits | ps)] & 3)];
             }
             h += n;
             p += n;
