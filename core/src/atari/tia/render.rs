@@ -24,7 +24,7 @@ impl Mask {
     /// Columns from `h` on before the object shows (0 if it shows at `h`).
     #[inline(always)]
     fn clear_run(self, h: usize) -> usize {
-        CLEAR_RUN[self.0 + h] as usize
+        CLEAR_RUN[(self.0 + h) & MASK_INDEX] as usize
     }
 
     /// For the 8 columns from `h`: a byte per column, 1 if the object shows there (for a
@@ -32,6 +32,7 @@ impl Mask {
     #[inline(always)]
     fn shows8(self, h: usize, g: u8) -> u64 {
         let i = self.0 + h;
+        let i = i & MASK_INDEX;
         let w: [u8; 8] = MASKS[i..i + 8].try_into().unwrap();
         let x = u64::from_le_bytes(w) & (g as u64 * 0x0101_0101_0101_0101);
         // A byte's top bit ends up set iff the byte is nonzero (no carries across bytes).
@@ -42,7 +43,7 @@ impl Mask {
     /// Whether the object shows nowhere in the 4 columns from `h`.
     #[inline(always)]
     fn quiet4(self, h: usize) -> bool {
-        CLEAR_RUN[self.0 + h] >= 4
+        CLEAR_RUN[(self.0 + h) & MASK_INDEX] >= 4
     }
 }
 
