@@ -580,9 +580,23 @@ impl Tia {
         }
     }
 
-    /// What Stella does at the end of each drawn scanline.
+    /// What Stella does at the end of each drawn scanline (the rare parts apart).
+    #[inline(always)]
     fn end_of_scanline(&mut self) {
         self.pf_reflect = (self.ctrlpf & 0x01) as usize;
+        if self.mask_p_stale || self.cosmic_ark {
+            self.end_of_scanline_rare();
+        }
+        debug_assert!(
+            (0..2)
+                .all(|i| self.mask_p[i]
+                    == mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]))
+        );
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn end_of_scanline_rare(&mut self) {
         // A RESPx during the line hid the player's first copy for the rest of that line.
         if self.mask_p_stale {
             self.mask_p_stale = false;
@@ -590,11 +604,6 @@ impl Tia {
                 self.mask_p[i] = mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]);
             }
         }
-        debug_assert!(
-            (0..2)
-                .all(|i| self.mask_p[i]
-                    == mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]))
-        );
         if self.cosmic_ark {
             // Stella's emulation of the "Cosmic Ark" starfield: missile 0 keeps moving
             // by a 4-line cycle of amounts, and changes shape on two of those lines.
