@@ -77,9 +77,16 @@ impl Bus {
         if addr & 0x0080 == 0 {
             self.tia.write(addr, value, cycles, after_read)
         } else {
-            self.riot.write(addr, value, cycles);
-            0
+            self.write_riot(addr, value, cycles)
         }
+    }
+
+    /// A write to the RIOT's I/O ports and timer (rare), apart so that [`Bus::write_io`]'s
+    /// TIA fast paths need no register saves.
+    #[inline(never)]
+    fn write_riot(&mut self, addr: u16, value: u8, cycles: u32) -> u32 {
+        self.riot.write(addr, value, cycles);
+        0
     }
 
     /// The read of any address, given the counter and the data bus (not updated here).
@@ -113,7 +120,7 @@ impl Bus {
     /// A view of the bus for running the CPU in a hot loop: the cycle counter and the data
     /// bus live in the view (in host registers), and go back to the bus on [`FastBus::finish`].
     #[inline(always)]
-    pub(crate) fn fast(&mut self, max_instructions: u32) -> FastBus<'_> {
+    pub(crate) fn fast(&mut self, max_instructions: i32) -> FastBus<'_> {
         FastBus {
             cycles: self.cycles,
             data_bus: self.data_bus,
@@ -165,8 +172,9 @@ pub(crate) struct FastBus<'a> {
     pub data_bus: u8,
     /// Instructions the CPU may still run this frame: the cap, counted down, and set to 0
     /// when the CPU must stop (the TIA asked for it, see `Tia::stop_cpu`, or the CPU jammed),
-    /// so that one test after each instruction covers all three.
-    pub left: u32,
+    /// so that one test after each instruction covers all three (signed: the frame loop
+    /// takes one off before each instruction and stops once it is negative).
+    pub left: i32,
 }
 
 impl FastBus<'_> {
@@ -245,8 +253,8 @@ impl<'a, 'b> CodeWindow<'a, 'b> {
     #[inline(always)]
     pub fn at(fast: &'a mut FastBus<'b>, pc: u16) -> Option<Self> {
         // In the cartridge (A12 set) and at most 0xFF1 within it: one unsigned comparison.
-        let a = (pc & 0x1fff).wrapping_sub(0x1000);
-        if a <= Cart::HOT_FROM - 3 {
+        let a = usize::from(pc & 0x1fff).wrapping_sub(0x1000);
+        if a <= usize::from(Cart::HOT_FROM - 3) {
             let bytes = fast.bus.cart.peek4(a);
             Some(CodeWindow { fast, pc, bytes })
         } else {
@@ -268,10 +276,13 @@ impl CodeWindow<'_, '_> {
         if addr & 0x1280 != 0x0280 || addr & 0x05 != 0x04 || cpu.a == 0 {
             return;
         }
-        if let Some((k, cycles, v)) =
-            Self::timer_wait_skip(self.fast.bus, self.pc, self.fast.cycles, self.fast.left)
-        {
-            self.fast.left -= 2 * k;
+        if let Some((k, cycles, v)) = Self::timer_wait_skip(
+            self.fast.bus,
+            self.pc,
+            self.fast.cycles,
+            self.fast.left as u32,
+        ) {
+            self.fast.left -= 2 * k as i32;
             self.fast.cycles = self.fast.cycles.wrapping_add(cycles);
             self.fast.data_bus = v;
             cpu.lda(v);
@@ -330,6 +341,17 @@ impl Memory for CodeWindow<'_, '_> {
     #[inline(always)]
     fn jam(&mut self) {
         self.fast.jam()
+    }
+
+    /// Operand words are only fetched right after the opcode: bytes 1 and 2 of the window
+    /// (a constant shift, where working the place out from the address left runtime
+    /// arithmetic in the compiled loop).
+    #[inline(always)]
+    fn read_code_word(&mut self, addr: u16) -> u16 {
+        debug_assert_eq!(addr, self.pc.wrapping_add(1));
+        let w = (self.bytes >> 8) as u16;
+        self.fast.data_bus = (w >> 8) as u8;
+        w
     }
 
     #[inline(always)]

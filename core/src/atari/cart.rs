@@ -96,8 +96,11 @@ pub struct Cart {
     scheme: Scheme,
     bank: usize,
     reset_bank: usize,
-    /// `bank * 4096`: where the mapped bank starts in `rom`.
-    bank_offset: usize,
+    /// A copy of the mapped bank (and 3 more bytes, so that a 4-byte read at any 12-bit
+    /// address stays inside): code fetches and reads index it with the 12-bit address
+    /// alone, no bank offset to add or mask. Bank switches are rare next to fetches (a
+    /// few per frame at most), so copying 4 KiB on each one is cheap.
+    mapped: [u8; 4096 + 3],
     /// The first hotspot (low 12 bits) and the number of hotspots (0: none).
     hot_first: u16,
     hot_count: u16,
@@ -131,7 +134,7 @@ impl Cart {
             scheme,
             bank: 0,
             reset_bank,
-            bank_offset: 0,
+            mapped: [0; 4096 + 3],
             hot_first,
             hot_count,
         };
@@ -167,7 +170,9 @@ impl Cart {
     #[inline]
     fn select(&mut self, bank: usize) {
         self.bank = bank;
-        self.bank_offset = bank * 4096;
+        let from = bank * 4096;
+        self.mapped
+            .copy_from_slice(&self.rom[from..from + 4096 + 3]);
     }
 
     /// Switches bank if `a` (low 12 bits of an address) is a hotspot.
@@ -183,9 +188,9 @@ impl Cart {
     /// 3-byte instruction there lies at [`Cart::HOT_FROM`] or above) in the mapped bank, as a
     /// little-endian word, switching nothing.
     #[inline(always)]
-    pub(crate) fn peek4(&self, a: u16) -> u32 {
-        let i = (self.bank_offset + usize::from(a)) & 0x7fff;
-        u32::from_le_bytes(self.rom[i..i + 4].try_into().unwrap())
+    pub(crate) fn peek4(&self, a: usize) -> u32 {
+        let i = a & 0x0fff;
+        u32::from_le_bytes(self.mapped[i..i + 4].try_into().unwrap())
     }
 
     /// Addresses (low 12 bits) from this one on may be hotspots, in every scheme.
@@ -205,7 +210,7 @@ impl Cart {
     /// The byte at `a` (low 12 bits of an address) in the mapped bank, switching nothing.
     #[inline(always)]
     pub(crate) fn peek(&self, a: u16) -> u8 {
-        self.rom[(self.bank_offset + usize::from(a)) & 0x7fff]
+        self.mapped[usize::from(a & 0x0fff)]
     }
 
     /// A read at or above [`Cart::HOT_FROM`]: maybe a hotspot.

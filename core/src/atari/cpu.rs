@@ -46,6 +46,14 @@ pub trait Memory {
     fn read_code(&mut self, addr: u16) -> u8 {
         self.read(addr)
     }
+    /// The two operand bytes of an instruction, at `addr` (right after its opcode) and
+    /// `addr + 1`, low byte first: two [`Memory::read_code`]s.
+    #[inline(always)]
+    fn read_code_word(&mut self, addr: u16) -> u16 {
+        let lo = self.read_code(addr) as u16;
+        let hi = self.read_code(addr.wrapping_add(1)) as u16;
+        lo | (hi << 8)
+    }
     /// Told when the CPU jams (it will run nothing more).
     #[inline(always)]
     fn jam(&mut self) {}
@@ -293,10 +301,9 @@ impl Cpu {
     /// Two-byte operand, low byte first.
     #[inline(always)]
     fn fetch_word<M: Memory>(&mut self, m: &mut M) -> u16 {
-        let lo = m.read_code(self.pc) as u16;
-        let hi = m.read_code(self.pc.wrapping_add(1)) as u16;
+        let w = m.read_code_word(self.pc);
         self.pc = self.pc.wrapping_add(2);
-        lo | (hi << 8)
+        w
     }
 
     #[inline(always)]
@@ -395,12 +402,7 @@ impl Cpu {
         let old_a = self.a;
         let carry = self.c as u16;
         if !self.d {
-            let signed = old_a as i8 as i16 + op as i8 as i16 + carry as i16;
-            self.v = !(-128..=127).contains(&signed);
-            let sum = old_a as u16 + op as u16 + carry;
-            self.a = sum as u8;
-            self.c = sum > 0xff;
-            self.set_nz(self.a);
+            self.adc_binary_only(op);
         } else {
             let sum = bcd_to_bin(old_a) as u16 + bcd_to_bin(op) as u16 + carry;
             self.c = sum > 99;
@@ -437,13 +439,13 @@ impl Cpu {
     /// Binary-mode addition (used by SBC/ISB with the complemented operand).
     #[inline(always)]
     fn adc_binary_only(&mut self, op: u8) {
-        let carry = self.c as u16;
-        let signed = self.a as i8 as i16 + op as i8 as i16 + carry as i16;
-        self.v = !(-128..=127).contains(&signed);
-        let sum = self.a as u16 + op as u16 + carry;
-        self.a = sum as u8;
+        let sum = self.a as u16 + op as u16 + self.c as u16;
+        let r = sum as u8;
+        // Signed overflow: both operands have the same sign, the result the other one.
+        self.v = (self.a ^ r) & (op ^ r) & 0x80 != 0;
+        self.a = r;
         self.c = sum > 0xff;
-        self.set_nz(self.a);
+        self.set_nz(r);
     }
 
     #[inline(always)]

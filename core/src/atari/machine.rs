@@ -6,7 +6,7 @@ use super::cpu::Cpu;
 use super::rng::SystemRng;
 
 /// Most instructions one frame may run (Stella's `m6502().execute(25000)`).
-const INSTRUCTIONS_PER_FRAME: u32 = 25_000;
+const INSTRUCTIONS_PER_FRAME: i32 = 25_000;
 
 #[derive(Clone, Debug)]
 pub struct Machine {
@@ -57,8 +57,13 @@ impl Machine {
             INSTRUCTIONS_PER_FRAME
         };
         let mut bus = self.bus.fast(cap);
-        while bus.left != 0 {
+        // The countdown goes below 0 once the cap is spent (or the CPU must stop): one
+        // decrement and a sign test per instruction.
+        loop {
             bus.left -= 1;
+            if bus.left < 0 {
+                break;
+            }
             let pc = cpu.pc;
             match CodeWindow::at(&mut bus, pc) {
                 Some(mut w) => cpu.step_unjammed_specialised(&mut w),

@@ -115,6 +115,10 @@ pub struct Tia {
 
     // Current object masks: offsets into `tables::MASKS`.
     mask_p: [usize; 2],
+    /// Some `mask_p` may differ from the one its player's NUSIZ and position give (a RESPx
+    /// hid the first copy for the rest of the line, or a reset left Stella's initial
+    /// masks): the end of the line must recompute them.
+    mask_p_stale: bool,
     mask_m: [usize; 2],
     mask_bl: usize,
     /// Which playfield mask table is used (CTRLPF reflect bit, latched per line).
@@ -224,6 +228,7 @@ impl Tia {
             posbl: 0,
             cur_grp: [0; 2],
             mask_p: [mask_at(player_pattern(false, 0), 0); 2],
+            mask_p_stale: true,
             mask_m: [mask_at(missile_pattern(0, 0), 0); 2],
             mask_bl: mask_at(ball_pattern(0), 0),
             pf_reflect: 0,
@@ -314,6 +319,7 @@ impl Tia {
         self.mask_bl = ball_pattern(0);
         self.mask_m = [missile_pattern(0, 0); 2];
         self.mask_p = [player_pattern(false, 0); 2];
+        self.mask_p_stale = true;
         self.pf_reflect = 0;
         self.last_hmove_clock = 0;
         self.hmove_blank = false;
@@ -449,6 +455,18 @@ impl Tia {
         }
     }
 
+    /// [`Tia::defer_update`] with no HMOVE blank pending (so no drawing now).
+    #[inline(always)]
+    fn defer_update_lazily(&mut self, clock: i32) {
+        debug_assert!(!self.hmove_blank);
+        self.deferred_clock = if self.deferred {
+            self.deferred_clock.max(clock)
+        } else {
+            clock
+        };
+        self.deferred = true;
+    }
+
     fn flush_deferred(&mut self) {
         if self.deferred {
             self.update_frame(self.deferred_clock);
@@ -489,6 +507,18 @@ impl Tia {
         }
 
         loop {
+            // Fast path: a whole line to draw, from its start, where only the playfield and
+            // the background can show (what the general steps below do for it, minus the
+            // work: no HMOVE blank to clear, no partial group to spill).
+            if self.clocks_to_end_of_scanline == CLOCKS_PER_LINE
+                && clock > self.clock_at_last_update.wrapping_add(CLOCKS_PER_LINE)
+                && !self.hmove_blank
+                && self.draw_plain_line()
+            {
+                self.clock_at_last_update = self.clock_at_last_update.wrapping_add(CLOCKS_PER_LINE);
+                self.end_of_scanline();
+                continue;
+            }
             let mut from_line_start = CLOCKS_PER_LINE - self.clocks_to_end_of_scanline;
             let mut to_update;
             if clock
@@ -550,12 +580,29 @@ impl Tia {
         }
     }
 
-    /// What Stella does at the end of each drawn scanline.
+    /// What Stella does at the end of each drawn scanline (the rare parts apart).
+    #[inline(always)]
     fn end_of_scanline(&mut self) {
         self.pf_reflect = (self.ctrlpf & 0x01) as usize;
+        if self.mask_p_stale || self.cosmic_ark {
+            self.end_of_scanline_rare();
+        }
+        debug_assert!(
+            (0..2)
+                .all(|i| self.mask_p[i]
+                    == mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]))
+        );
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn end_of_scanline_rare(&mut self) {
         // A RESPx during the line hid the player's first copy for the rest of that line.
-        for i in 0..2 {
-            self.mask_p[i] = mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]);
+        if self.mask_p_stale {
+            self.mask_p_stale = false;
+            for i in 0..2 {
+                self.mask_p[i] = mask_at(player_pattern(false, self.nusiz[i]), self.posp[i]);
+            }
         }
         if self.cosmic_ark {
             // Stella's emulation of the "Cosmic Ark" starfield: missile 0 keeps moving
@@ -623,8 +670,22 @@ impl Tia {
         self.set_enabled(PF_BIT, self.pf != 0);
     }
 
-    /// A TIA read (collision latches and input ports).
+    /// A TIA read (collision latches and input ports). Input ports (the frequent reads:
+    /// paddles, fire buttons) with no HMOVE blank pending draw nothing now, so that path
+    /// calls nothing (the host function needs no register saves).
+    #[inline]
     pub fn read(&mut self, addr: u16, cycles: u32, data_bus: u8) -> u8 {
+        let clock = cycles.wrapping_mul(3) as i32;
+        if addr & 0x08 == 0 || self.hmove_blank {
+            return self.read_general(addr, cycles, data_bus);
+        }
+        self.defer_update_lazily(clock);
+        self.read_value(addr, cycles, data_bus)
+    }
+
+    /// [`Tia::read`] with the drawing brought up to date as Stella does it.
+    #[inline(never)]
+    fn read_general(&mut self, addr: u16, cycles: u32, data_bus: u8) -> u8 {
         let clock = cycles.wrapping_mul(3) as i32;
         if addr & 0x08 == 0 {
             // Collision latches: bring the drawing (which sets them) up to date.
@@ -632,6 +693,12 @@ impl Tia {
         } else {
             self.defer_update(clock);
         }
+        self.read_value(addr, cycles, data_bus)
+    }
+
+    /// What a read returns, the drawing being up to date as far as it needs to be.
+    #[inline(always)]
+    fn read_value(&self, addr: u16, cycles: u32, data_bus: u8) -> u8 {
         let noise = data_bus & 0x3f;
         let c = self.collision;
         let bit = |mask: u16, v: u8| if c & mask != 0 { v } else { 0 };
@@ -653,6 +720,7 @@ impl Tia {
 
     /// INPT0..3: a paddle's capacitor charges through its pot once VBLANK stops dumping it
     /// to ground; the port reads high once charged. Stella's arithmetic, wraps included.
+    #[inline(always)]
     fn read_pot(&self, pin: usize, cycles: u32) -> u8 {
         let r = self.pot_resistance[pin];
         if r == MIN_RESISTANCE {
@@ -675,123 +743,96 @@ impl Tia {
     pub fn write(&mut self, addr: u16, value: u8, cycles: u32, last_access_was_read: bool) -> u32 {
         // Kernels rewrite the playfield, graphics and enable registers on every line, most
         // often with what they already hold: such a write leaves every register as it is
-        // (checked in full below, derived state included), so all it does is draw, lazily,
-        // up to where it lands.
+        // (checked below), so all it does is draw, lazily, up to where it lands. Those
+        // writes and WSYNC are handled here without calling anything (the host function
+        // needs no register saves); all else, and any write while an HMOVE blank is pending
+        // (drawing is eager then, see `defer_update`), takes the general path.
         // Tests: the eager TIA (the deferred drawing's fuzz reference) takes the general
         // path for every write, so that the fuzz checks the fast paths too.
         #[cfg(test)]
         if self.never_defer {
             return self.write_general(addr, value, cycles, last_access_was_read);
         }
+        let clock = cycles.wrapping_mul(3) as i32;
+        // Colour clocks since the frame started. A frame that runs too long ends at this
+        // write, and a negative count (only after the counter wraps in a frame that never
+        // ends) has C's negative remainders: the general path does both.
+        let since_start = clock.wrapping_sub(self.clock_when_frame_started);
+        if !(0..(MAX_SCANLINES + 1) * CLOCKS_PER_LINE).contains(&since_start) || self.hmove_blank {
+            return self.write_general(addr, value, cycles, last_access_was_read);
+        }
+        // The playfield registers' delay, `pf_delay(hpos)`: it depends on `(hpos / 3) & 3`,
+        // and as a line is 76 * 3 clocks (76 a multiple of 4), that is `(since_start / 3) & 3`.
+        let pf_delay_here = || {
+            let d = PF_DELAY_BY_PHASE[((since_start as u32 / 3) & 3) as usize];
+            debug_assert_eq!(d, pf_delay(self.hpos_of(clock)));
+            d
+        };
+        debug_assert!(self.derived_state_consistent());
+        // The derived state (what the players draw, the enable bits) always agrees with the
+        // registers (every write that changes one recomputes it), so a register rewritten
+        // with what it holds changes nothing: comparing the registers is enough.
         let on = value & 0x02 != 0;
-        match addr & 0x3f {
-            0x02 => return self.write_wsync(cycles, last_access_was_read),
-            0x0d if self.pf & 0x0f == ((value >> 4) & 0x0f) as u32 && self.pf_consistent() => {
-                return self.write_unchanged(addr, value, cycles, None)
-            }
-            0x0e if (self.pf >> 4) & 0xff == value as u32 && self.pf_consistent() => {
-                return self.write_unchanged(addr, value, cycles, None)
-            }
-            0x0f if self.pf >> 12 == value as u32 && self.pf_consistent() => {
-                return self.write_unchanged(addr, value, cycles, None)
-            }
-            0x1b if self.grp[0] == value
-                && self.dgrp[1] == self.grp[1]
-                && self.players_consistent() =>
-            {
-                return self.write_unchanged(addr, value, cycles, Some(1))
-            }
+        let delay = match addr & 0x3f {
+            0x02 => return self.write_wsync(clock, cycles, last_access_was_read),
+            0x0d if self.pf & 0x0f == ((value >> 4) & 0x0f) as u32 => pf_delay_here(),
+            0x0e if (self.pf >> 4) & 0xff == value as u32 => pf_delay_here(),
+            0x0f if self.pf >> 12 == value as u32 => pf_delay_here(),
+            // GRP0 := value, GRP1's delayed copy := GRP1.
+            0x1b if self.grp[0] == value && self.dgrp[1] == self.grp[1] => 1,
+            // GRP1 := value, GRP0's and ENABL's delayed copies := GRP0, ENABL.
             0x1c if self.grp[1] == value
                 && self.dgrp[0] == self.grp[0]
-                && self.denabl == self.enabl
-                && self.players_consistent()
-                && self.ball_consistent() =>
+                && self.denabl == self.enabl =>
             {
-                return self.write_unchanged(addr, value, cycles, Some(1))
+                1
             }
-            0x1d if self.enam[0] == on && self.bit_is(M0_BIT, on && !self.resmp[0]) => {
-                return self.write_unchanged(addr, value, cycles, Some(0))
-            }
-            0x1e if self.enam[1] == on && self.bit_is(M1_BIT, on && !self.resmp[1]) => {
-                return self.write_unchanged(addr, value, cycles, Some(0))
-            }
-            0x1f if self.enabl == on && self.ball_consistent() => {
-                return self.write_unchanged(addr, value, cycles, Some(0))
-            }
-            _ => {}
-        }
-        self.write_general(addr, value, cycles, last_access_was_read)
+            0x1d if self.enam[0] == on => 0,
+            0x1e if self.enam[1] == on => 0,
+            0x1f if self.enabl == on => 0,
+            _ => return self.write_general(addr, value, cycles, last_access_was_read),
+        };
+        debug_assert!(match POKE_DELAY[usize::from(addr & 0x3f)] {
+            d if d >= 0 => i32::from(d) == delay,
+            _ => (2..=5).contains(&delay),
+        });
+        self.defer_update_lazily(clock.wrapping_add(delay));
+        0
     }
 
-    #[inline(always)]
-    fn bit_is(&self, bit: u8, on: bool) -> bool {
-        (self.enabled & bit != 0) == on
-    }
-
-    /// The playfield's enable bit agrees with the playfield.
-    #[inline(always)]
-    fn pf_consistent(&self) -> bool {
-        self.bit_is(PF_BIT, self.pf != 0)
-    }
-
-    /// What the players draw and their enable bits agree with their registers (as
-    /// [`Tia::update_players`] computes them).
-    #[inline(always)]
-    fn players_consistent(&self) -> bool {
-        let shown = |g: u8, d: u8, vdel: bool, refl: bool| {
-            let g = if vdel { d } else { g };
-            if refl {
+    /// What the players draw and the enable bits agree with the registers (as
+    /// [`Tia::update_players`] and the enable updates compute them).
+    fn derived_state_consistent(&self) -> bool {
+        let bit_is = |bit: u8, on: bool| (self.enabled & bit != 0) == on;
+        let shown = |i: usize| {
+            let g = if self.vdelp[i] {
+                self.dgrp[i]
+            } else {
+                self.grp[i]
+            };
+            if self.refp[i] {
                 REFLECT[g as usize]
             } else {
                 g
             }
         };
-        let g0 = shown(self.grp[0], self.dgrp[0], self.vdelp[0], self.refp[0]);
-        let g1 = shown(self.grp[1], self.dgrp[1], self.vdelp[1], self.refp[1]);
-        self.cur_grp[0] == g0
-            && self.cur_grp[1] == g1
-            && self.bit_is(P0_BIT, g0 != 0)
-            && self.bit_is(P1_BIT, g1 != 0)
-    }
-
-    /// The ball's enable bit agrees with its registers (as [`Tia::update_ball_enabled`]
-    /// computes it).
-    #[inline(always)]
-    fn ball_consistent(&self) -> bool {
-        self.bit_is(BL_BIT, if self.vdelbl { self.denabl } else { self.enabl })
-    }
-
-    /// [`Tia::write_general`] for a write that leaves every register as it is (so draws
-    /// nothing new), in a frame that is not too long: it only defers the update to where
-    /// it lands. `delay`: the register's (`None`: a playfield register's, which depends on
-    /// the position in the line).
-    #[inline(always)]
-    fn write_unchanged(&mut self, addr: u16, value: u8, cycles: u32, delay: Option<i32>) -> u32 {
-        let clock = cycles.wrapping_mul(3) as i32;
-        let too_long = clock.wrapping_sub(self.clock_when_frame_started)
-            >= (MAX_SCANLINES + 1) * CLOCKS_PER_LINE;
-        if too_long {
-            // The frame ends here: the general path does that.
-            return self.write_general(addr, value, cycles, false);
-        }
-        let delay = delay.unwrap_or_else(|| pf_delay(self.hpos_of(clock)));
-        self.defer_update(clock.wrapping_add(delay));
-        0
+        let ball = if self.vdelbl { self.denabl } else { self.enabl };
+        self.cur_grp == [shown(0), shown(1)]
+            && bit_is(P0_BIT, self.cur_grp[0] != 0)
+            && bit_is(P1_BIT, self.cur_grp[1] != 0)
+            && bit_is(M0_BIT, self.enam[0] && !self.resmp[0])
+            && bit_is(M1_BIT, self.enam[1] && !self.resmp[1])
+            && bit_is(BL_BIT, ball)
+            && bit_is(PF_BIT, self.pf != 0)
     }
 
     /// [`Tia::write_general`] for WSYNC, the most frequent write, in a frame that is not
     /// too long: it draws nothing (delay 0), so it only defers the update to its clock, and
     /// halts the CPU to the end of the line when it follows a read.
     #[inline(always)]
-    fn write_wsync(&mut self, cycles: u32, last_access_was_read: bool) -> u32 {
-        let clock = cycles.wrapping_mul(3) as i32;
-        let too_long = clock.wrapping_sub(self.clock_when_frame_started)
-            >= (MAX_SCANLINES + 1) * CLOCKS_PER_LINE;
-        if too_long {
-            return self.write_general(0x02, 0, cycles, last_access_was_read);
-        }
+    fn write_wsync(&mut self, clock: i32, cycles: u32, last_access_was_read: bool) -> u32 {
         debug_assert_eq!(POKE_DELAY[0x02], 0);
-        self.defer_update(clock);
+        self.defer_update_lazily(clock);
         if last_access_was_read {
             let line_start_cycle = (self.clock_when_frame_started / 3) as u32;
             let to_end = 76 - cycles.wrapping_sub(line_start_cycle) % 76;
@@ -1101,10 +1142,12 @@ impl Tia {
                 self.update_frame(clock.wrapping_add(11));
                 self.posp[i] = newx;
                 self.mask_p[i] = mask_at(player_pattern(true, self.nusiz[i]), newx);
+                self.mask_p_stale = true;
             }
             0 => {
                 self.posp[i] = newx;
                 self.mask_p[i] = mask_at(player_pattern(true, self.nusiz[i]), newx);
+                self.mask_p_stale = true;
             }
             _ => {
                 // Reset during a copy's start delay: all copies are drawn.

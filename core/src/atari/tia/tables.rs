@@ -29,6 +29,12 @@ pub const BALL_BASE: usize = 48 * W;
 pub const DISABLED_BASE: usize = 52 * W;
 /// 8 spare entries past the last pattern let 8-column windows be read anywhere.
 const MASKS_LEN: usize = 53 * W + 8;
+/// The tables are padded to a power of two (and the 8 spare entries), so that an index
+/// masked with [`MASK_INDEX`] is provably in range: the renderer's hot loop then needs no
+/// bounds checks (indices below `MASKS_LEN` are left as they are by the mask).
+pub const MASK_INDEX: usize = 0x7fff;
+const PADDED_LEN: usize = MASK_INDEX + 1 + 8;
+const _: () = assert!(MASKS_LEN <= MASK_INDEX + 1);
 
 /// Start of a player's pattern.
 #[inline]
@@ -115,8 +121,8 @@ const fn missile_bit(mode: usize, size: usize, x: usize) -> u8 {
     0
 }
 
-const fn build_masks() -> [u8; MASKS_LEN] {
-    let mut t = [0u8; MASKS_LEN];
+const fn build_masks() -> [u8; PADDED_LEN] {
+    let mut t = [0u8; PADDED_LEN];
     let mut x = 0;
     while x < 160 {
         let mut mode = 0;
@@ -152,11 +158,11 @@ const fn build_masks() -> [u8; MASKS_LEN] {
     t
 }
 
-pub static MASKS: [u8; MASKS_LEN] = build_masks();
+pub static MASKS: [u8; PADDED_LEN] = build_masks();
 
-const fn build_clear_run() -> [u8; MASKS_LEN] {
+const fn build_clear_run() -> [u8; PADDED_LEN] {
     let m = build_masks();
-    let mut t = [0u8; MASKS_LEN];
+    let mut t = [0u8; PADDED_LEN];
     // Backwards within each 320-entry pattern: distance to the next set entry, or to the
     // pattern's end, capped at 255.
     let mut i = MASKS_LEN;
@@ -176,7 +182,7 @@ const fn build_clear_run() -> [u8; MASKS_LEN] {
 
 /// `CLEAR_RUN[i]`: how many entries from `MASKS[i]` on are clear before one is set (or
 /// the pattern ends). An update can fill that many columns without looking at the object.
-pub static CLEAR_RUN: [u8; MASKS_LEN] = build_clear_run();
+pub static CLEAR_RUN: [u8; PADDED_LEN] = build_clear_run();
 
 /// Which bit of the 20-bit playfield register (PF0 in bits 0..4, PF1 in 4..12, PF2 in
 /// 12..20) drives playfield column `c` (0..20, left to right) of the left half.
@@ -402,6 +408,9 @@ const fn build_reflect() -> [u8; 256] {
 
 /// Player graphics mirrored (REFPx).
 pub static REFLECT: [u8; 256] = build_reflect();
+
+/// [`pf_delay`] by `(clock_in_line / 3) & 3`.
+pub static PF_DELAY_BY_PHASE: [i32; 4] = [4, 5, 2, 3];
 
 /// The playfield registers' delay, by CPU cycle within the line modulo 4.
 pub const fn pf_delay(clock_in_line: i32) -> i32 {
