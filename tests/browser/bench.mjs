@@ -1,0 +1,116 @@
+// Benchmark (not a test): the page in headless Chromium, served by `qarcade serve`.
+//   node tests/browser/bench.mjs        (same environment as the tests: see harness.mjs)
+// Prints ms per greedy decision on each backend, the page's frames/s, and the bundle's size,
+// against the targets: ≤5 ms/decision on the CPU, a steady 60 frames/s, ≤3 MB gzipped.
+//
+// Headless Chromium's WebGPU here is SwiftShader (a CPU emulation of a GPU): its figure says
+// that the path works, not how fast a real GPU is.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { DIST, checkPrerequisites, launchBrowser, openPage, sleep, startServe, stats, waitForReady, waitForStats } from './harness.mjs';
+
+checkPrerequisites();
+const serve = await startServe();
+const browser = await launchBrowser();
+const rows = [];
+try {
+  const page = await openPage(browser.context, `${serve.url}?backend=cpu`);
+  await waitForReady(page);
+  for (const [backend, runs] of [['cpu', 200], ['webgpu', 20]]) {
+    const ms = await page.evaluate(decisionTimes, { backend, runs });
+    const median = ms.sort((a, b) => a - b)[ms.length >> 1];
+    const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
+    rows.push([`decision, ${backend}`, `${median.toFixed(2)} ms median, ${mean.toFixed(2)} mean (${runs} runs)`, backend === 'cpu' ? '≤ 5 ms' : '–']);
+  }
+  await page.close();
+
+  for (const backend of ['cpu', 'webgpu']) {
+    const fps = await pageFps(backend);
+    rows.push([`page, ${backend} inference`, `${fps.mean.toFixed(1)} frames/s (slowest second ${fps.min.toFixed(1)})`, backend === 'cpu' ? '60' : '–']);
+  }
+} finally {
+  await browser.close();
+  await serve.close();
+}
+
+const bundle = bundleSize();
+rows.push(['bundle (web/dist)', `${mb(bundle.raw)} raw, ${mb(bundle.gzip)} gzipped`, '≤ 3 MB gzipped']);
+rows.push(['  of which wasm', `${mb(bundle.wasmRaw)} raw, ${mb(bundle.wasmGzip)} gzipped`, '']);
+printTable(['measure', 'result', 'target'], rows);
+
+/** In the page: `runs` timed greedy decisions on real observations, after a warm-up. */
+async function decisionTimes({ backend, runs }) {
+  const { Game, Agent, argmax } = window.qarcadePlayer.wasm;
+  const config = await (await fetch('config.json')).json();
+  const get = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const [rom, weights] = await Promise.all([get(config.rom), get(config.weights)]);
+  const game = new Game(rom, false);
+  const agent = backend === 'cpu' ? Agent.cpu(weights) : await Agent.webgpu(weights);
+  const decide = async () => {
+    do game.advance(18); while (!game.decision_due());
+    const t0 = performance.now();
+    const action = argmax(await agent.q_values(game.observation()));
+    const ms = performance.now() - t0;
+    game.set_agent_action(agent.action_set()[action]);
+    return ms;
+  };
+  for (let i = 0; i < 3; i++) await decide(); // shader compilation, allocations
+  const ms = [];
+  for (let i = 0; i < runs; i++) ms.push(await decide());
+  agent.free();
+  game.free();
+  return ms;
+}
+
+/** Frames per second of the playing page over 5 one-second windows, after 2 s to settle. */
+async function pageFps(backend) {
+  const page = await openPage(browser.context, `${serve.url}?backend=${backend}&autostart=1`);
+  await waitForReady(page);
+  await waitForStats(page, (s) => s.decisions > 0, { timeout: 120_000 });
+  await sleep(2000);
+  const perSecond = [];
+  let last = await stats(page);
+  let t = Date.now();
+  for (let i = 0; i < 5; i++) {
+    await sleep(1000);
+    const now = await stats(page);
+    const t2 = Date.now();
+    perSecond.push(((now.frame - last.frame) * 1000) / (t2 - t));
+    [last, t] = [now, t2];
+  }
+  await page.close();
+  return { mean: perSecond.reduce((a, b) => a + b, 0) / perSecond.length, min: Math.min(...perSecond) };
+}
+
+/** What a browser downloads: every file under web/dist, raw and gzipped (-9) one by one. */
+function bundleSize() {
+  const size = { raw: 0, gzip: 0, wasmRaw: 0, wasmGzip: 0 };
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) { walk(file); continue; }
+      const bytes = fs.readFileSync(file);
+      const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+      size.raw += bytes.length;
+      size.gzip += gz;
+      if (file.endsWith('.wasm')) { size.wasmRaw += bytes.length; size.wasmGzip += gz; }
+    }
+  };
+  walk(DIST);
+  return size;
+}
+
+function mb(bytes) {
+  return `${(bytes / 1e6).toFixed(2)} MB`;
+}
+
+function printTable(header, body) {
+  const all = [header, ...body];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of body) console.log(line(r));
+}

@@ -1,0 +1,395 @@
+// qarcade's embeddable player: the Rust emulator and Q-network (compiled to wasm) playing
+// Pong on a canvas. The page (app.js) is built on this API; web/README.md documents it and
+// embed.html is a minimal example.
+//
+//   import { createPlayer } from './qarcade.js';
+//   const player = await createPlayer(canvas, { backend: 'auto', mode: 'watch' });
+//   await player.loadWeights('weights.qnet');   // URL, ArrayBuffer or Uint8Array
+//   await player.loadRom(romBytes);             // ROMs are never bundled: the user brings one
+//   player.on('score', ({ agent, opponent }) => ...);
+//   player.start();
+
+import init, * as wasm from './pkg/qarcade_web.js';
+import { HumanControls } from './controls.js';
+import { createRenderer } from './renderer.js';
+
+/** Frames per second of the console (NTSC): the page plays at this pace, not the display's. */
+export const FPS = 60;
+const FRAME_MS = 1000 / FPS;
+// After a stall (a slow decision, a background tab) catch up at most this many frames at once,
+// rather than fast-forwarding through everything that was missed.
+const MAX_CATCH_UP = 4;
+
+/** ALE's names of its 18 actions (the network's outputs are a subset, by id). */
+export const ACTION_NAMES = [
+  'NOOP', 'FIRE', 'UP', 'RIGHT', 'LEFT', 'DOWN', 'UPRIGHT', 'UPLEFT', 'DOWNRIGHT', 'DOWNLEFT',
+  'UPFIRE', 'RIGHTFIRE', 'LEFTFIRE', 'DOWNFIRE', 'UPRIGHTFIRE', 'UPLEFTFIRE', 'DOWNRIGHTFIRE',
+  'DOWNLEFTFIRE',
+];
+// In Pong the joystick's right and left move the paddle up and down.
+const PONG_HINTS = { 3: 'RIGHT (up)', 4: 'LEFT (down)' };
+
+/** A label for an ALE action id, as the page shows it. */
+export function actionLabel(id) {
+  return PONG_HINTS[id] ?? ACTION_NAMES[id] ?? `action ${id}`;
+}
+
+/**
+ * Makes a player drawing on `canvas` (a <canvas>, ideally 640×420: 4×2 canvas pixels per
+ * Atari pixel). Options:
+ * - `backend`: 'auto' (WebGPU when the browser has an adapter, else CPU), 'cpu' or 'webgpu':
+ *   where the Q-network runs;
+ * - `renderer`: 'auto', 'webgpu' or 'canvas2d': how the screen is drawn;
+ * - `mode`: 'watch' (the agent against Pong's built-in player) or 'versus' (against a person);
+ * - `wasmUrl`: where qarcade_web_bg.wasm is, if not next to pkg/qarcade_web.js;
+ * - `shaderUrl`: where screen.wgsl is (default: shaders/screen.wgsl next to this file).
+ */
+export async function createPlayer(canvas, options = {}) {
+  const { wasmUrl, ...rest } = options;
+  await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+  const shaderUrl = options.shaderUrl ?? new URL('shaders/screen.wgsl', import.meta.url).href;
+  const renderer = await createRenderer(canvas, { prefer: options.renderer ?? 'auto', wasm, shaderUrl });
+  return new Player(canvas, renderer, rest);
+}
+
+export class Player {
+  #canvas;
+  #renderer;
+  #controls;
+  #backendChoice;
+  #mode;
+  #listeners = new Map();
+  #game = null;
+  #rom = null; // the ROM's bytes, kept to rebuild the game when the mode changes
+  #agent = null;
+  #actionSet = [];
+  #running = false;
+  #busy = null; // the frame (or step) in progress: a promise, so nothing overlaps it
+  #raf = 0;
+  #lastTick = 0;
+  #debt = 0; // frames owed to the 60 Hz clock
+  #frameTimes = []; // when recent frames were emulated, for the frames/s figure
+  #lastScore = [0, 0];
+  #q = [];
+  #action = 0;
+  #decisions = 0;
+  #decisionMs = 0;
+
+  constructor(canvas, renderer, { backend = 'auto', mode = 'watch' } = {}) {
+    if (!['auto', 'cpu', 'webgpu'].includes(backend)) throw new Error(`unknown backend ${backend}: use auto, cpu or webgpu`);
+    checkMode(mode);
+    this.#canvas = canvas;
+    this.#renderer = renderer;
+    this.#backendChoice = backend;
+    this.#mode = mode;
+    this.#controls = new HumanControls(canvas, () => this.#running && this.#mode === 'versus');
+  }
+
+  /** The wasm module's exports (Game, Agent, argmax, md5_hex, pong_md5), for tools and tests. */
+  get wasm() { return wasm; }
+
+  /**
+   * Loads the network from an exported weights file (`qarcade export`): a URL, an ArrayBuffer
+   * or a Uint8Array. Throws an Error with a readable message for a wrong or damaged file;
+   * the player keeps its previous network then.
+   */
+  async loadWeights(source) {
+    const bytes = await toBytes(source, 'weights');
+    const agent = await this.#makeAgent(bytes);
+    if (this.#game && agent.game() !== this.#game.name()) {
+      const found = agent.game();
+      agent.free();
+      throw new Error(`these weights play ${found}, not ${this.#game.name()}`);
+    }
+    await this.#idle();
+    this.#agent?.free();
+    this.#agent = agent;
+    this.#actionSet = [...agent.action_set()];
+    this.#q = [];
+    this.#emit('weights', this.info());
+  }
+
+  /**
+   * Loads a ROM (URL, ArrayBuffer or Uint8Array). Throws a readable Error for a file that is
+   * not a supported game (checked by MD5) or that does not match the loaded weights.
+   */
+  async loadRom(source) {
+    const bytes = await toBytes(source, 'ROM');
+    const game = new wasm.Game(bytes, this.#mode === 'versus');
+    if (this.#agent && this.#agent.game() !== game.name()) {
+      const name = game.name();
+      game.free();
+      throw new Error(`this ROM is ${name}, but the weights play ${this.#agent.game()}`);
+    }
+    await this.#idle();
+    this.#game?.free();
+    this.#game = game;
+    this.#rom = bytes;
+    this.#lastScore = [...game.score()];
+    this.#renderer.draw(game);
+    this.#emit('rom', this.info());
+  }
+
+  /** Whether weights and a ROM are loaded, so that start() can play. */
+  get ready() { return Boolean(this.#game && this.#agent); }
+  get running() { return this.#running; }
+  get mode() { return this.#mode; }
+
+  /** Plays at 60 frames/s until stop(). */
+  start() {
+    this.#requireReady();
+    if (this.#running) return;
+    this.#running = true;
+    this.#lastTick = performance.now();
+    this.#debt = 0;
+    this.#raf = requestAnimationFrame((t) => this.#tick(t));
+    this.#emit('state', { running: true });
+  }
+
+  stop() {
+    if (!this.#running) return;
+    this.#running = false;
+    cancelAnimationFrame(this.#raf);
+    this.#emit('state', { running: false });
+  }
+
+  /**
+   * One agent step while paused: a decision, then the 4 frames it is held for. Paused in the
+   * middle of a step, it first plays that step's remaining frames (with its action).
+   */
+  async step() {
+    this.#requireReady();
+    this.stop();
+    await this.#idle();
+    this.#busy = (async () => {
+      while (!this.#game.decision_due()) await this.#frame();
+      do await this.#frame(); while (!this.#game.decision_due());
+    })();
+    try { await this.#busy; } catch (e) { this.#fail(e); } finally { this.#busy = null; }
+  }
+
+  /** 'watch' or 'versus'. Starts a new game (Pong's two-player mode is a different game mode). */
+  async setMode(mode) {
+    checkMode(mode);
+    if (mode === this.#mode) return;
+    this.#mode = mode;
+    if (this.#rom) {
+      const running = this.#running;
+      this.stop();
+      await this.#idle();
+      await this.loadRom(this.#rom);
+      if (running) this.start();
+    }
+    this.#emit('mode', { mode });
+  }
+
+  /** A new game. */
+  async reset() {
+    await this.#idle();
+    this.#game?.reset();
+    if (this.#game) this.#renderer.draw(this.#game);
+  }
+
+  /**
+   * Subscribes to an event; returns a function that unsubscribes. Events: 'frame' (stats()
+   * after each frame), 'score' ({agent, opponent, scorer}), 'gameover' ({agent, opponent}),
+   * 'decision' ({qValues, action}), 'state' ({running}), 'mode', 'weights', 'rom', 'error' (Error).
+   */
+  on(event, callback) {
+    if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
+    this.#listeners.get(event).add(callback);
+    return () => this.#listeners.get(event)?.delete(callback);
+  }
+
+  /** What is loaded: backend, renderer, game, architecture, actions, trained steps. */
+  info() {
+    const agent = this.#agent;
+    return {
+      backend: agent?.backend() ?? null,
+      renderer: this.#renderer.kind,
+      game: this.#game?.name() ?? null,
+      architecture: agent?.architecture() ?? null,
+      trainedSteps: agent?.trained_steps() ?? null,
+      actions: this.#actionSet.map((id) => ({ id, label: actionLabel(id) })),
+      mode: this.#mode,
+    };
+  }
+
+  /** The live figures the page shows (and the tests read). */
+  stats() {
+    const game = this.#game;
+    return {
+      frame: game ? game.frame_number() : 0,
+      fps: this.#fps(),
+      score: game ? [...game.score()] : [0, 0],
+      positions: game ? [...game.positions()] : [0, 0, 0, 0],
+      backend: this.#agent?.backend() ?? null,
+      renderer: this.#renderer.kind,
+      qValues: [...this.#q],
+      action: this.#action,
+      decisions: this.#decisions,
+      decisionMs: this.#decisionMs,
+      running: this.#running,
+      mode: this.#mode,
+    };
+  }
+
+  /** Stops and frees everything (the wasm objects, the GPU resources, the listeners). */
+  async destroy() {
+    this.stop();
+    await this.#idle();
+    this.#controls.destroy();
+    this.#renderer.destroy();
+    this.#agent?.free();
+    this.#game?.free();
+    this.#agent = this.#game = null;
+    this.#listeners.clear();
+  }
+
+  // ---- the loop ----
+
+  #tick(now) {
+    if (!this.#running) return;
+    this.#raf = requestAnimationFrame((t) => this.#tick(t));
+    // Pace by the clock, not by callbacks: a 120 Hz display must not play twice as fast.
+    this.#debt = Math.min(this.#debt + (now - this.#lastTick) / FRAME_MS, MAX_CATCH_UP);
+    this.#lastTick = now;
+    // A decision on a slow adapter can outlast several display frames: wait for it, then carry on.
+    if (this.#busy || this.#debt < 0.5) return;
+    this.#busy = this.#runFrames().catch((e) => { this.stop(); this.#fail(e); }).finally(() => { this.#busy = null; });
+  }
+
+  async #runFrames() {
+    // 0.5, not 1: at 60 Hz the callbacks come ~16.7 ms apart with jitter, and one frame per
+    // callback (not 0 or 2 by turns) is the steady picture.
+    while (this.#running && this.#debt >= 0.5) {
+      this.#debt -= 1;
+      await this.#frame();
+    }
+  }
+
+  /** One emulated frame: a decision first if one is due, the frame, the picture, the events. */
+  async #frame() {
+    const game = this.#game;
+    if (game.decision_due()) await this.#decide(game);
+    let opponent = 18; // player B's NOOP (ignored by the game outside versus mode)
+    if (this.#mode === 'versus') {
+      const { up, down, fire } = this.#controls.state(game.positions()[3]);
+      opponent = wasm.Game.human_action(up, down, fire);
+    }
+    game.advance(opponent);
+    this.#renderer.draw(game);
+    this.#frameTimes.push(performance.now());
+    if (this.#frameTimes.length > 2 * FPS) this.#frameTimes.shift();
+    this.#afterFrame(game);
+  }
+
+  async #decide(game) {
+    const t0 = performance.now();
+    const q = await this.#agent.q_values(game.observation());
+    this.#decisionMs = performance.now() - t0;
+    this.#decisions += 1;
+    this.#q = [...q];
+    this.#action = this.#actionSet[wasm.argmax(q)];
+    game.set_agent_action(this.#action);
+    this.#emit('decision', { qValues: this.#q, action: this.#action, ms: this.#decisionMs });
+  }
+
+  #afterFrame(game) {
+    const score = [...game.score()];
+    const [a, o] = this.#lastScore;
+    if (score[0] !== a || score[1] !== o) {
+      // A new game resets both to 0: that is not a point for anyone.
+      const scorer = score[0] > a ? 'agent' : score[1] > o ? 'opponent' : null;
+      this.#lastScore = score;
+      this.#emit('score', { agent: score[0], opponent: score[1], scorer });
+    }
+    if (game.game_over()) this.#emit('gameover', { agent: score[0], opponent: score[1] });
+    if (this.#listeners.get('frame')?.size) this.#emit('frame', this.stats());
+  }
+
+  #fps() {
+    const t = this.#frameTimes;
+    if (t.length < 2) return 0;
+    const last = t[t.length - 1];
+    // Frames in the last second; none lately (paused) means 0.
+    if (performance.now() - last > 1000) return 0;
+    const recent = t.filter((x) => last - x <= 1000);
+    const span = recent[recent.length - 1] - recent[0];
+    return span > 0 ? ((recent.length - 1) * 1000) / span : 0;
+  }
+
+  // ---- helpers ----
+
+  async #makeAgent(bytes) {
+    const choice = this.#backendChoice;
+    if (choice === 'cpu') return wasm.Agent.cpu(bytes);
+    if (choice === 'webgpu') return wasm.Agent.webgpu(bytes);
+    // auto: WebGPU when there is an adapter; otherwise (or if it fails) the CPU.
+    if (await hasWebGpuAdapter()) {
+      try {
+        return await wasm.Agent.webgpu(bytes);
+      } catch (e) {
+        // A bad file fails the same way on the CPU, with the same message; anything else
+        // was WebGPU's trouble, and the CPU can still play.
+        const agent = wasm.Agent.cpu(bytes);
+        console.warn(`qarcade: WebGPU inference failed (${e.message}); using the CPU`);
+        return agent;
+      }
+    }
+    return wasm.Agent.cpu(bytes);
+  }
+
+  #requireReady() {
+    if (!this.#game) throw new Error('load a ROM first (player.loadRom)');
+    if (!this.#agent) throw new Error('load weights first (player.loadWeights)');
+  }
+
+  async #idle() {
+    while (this.#busy) {
+      try { await this.#busy; } catch { /* reported where it happened */ }
+    }
+  }
+
+  #emit(event, detail) {
+    for (const callback of this.#listeners.get(event) ?? []) {
+      try { callback(detail); } catch (e) { console.error(e); }
+    }
+  }
+
+  #fail(error) {
+    if (this.#listeners.get('error')?.size) this.#emit('error', error);
+    else console.error(error);
+  }
+}
+
+function checkMode(mode) {
+  if (mode !== 'watch' && mode !== 'versus') throw new Error(`unknown mode ${mode}: use watch or versus`);
+}
+
+async function hasWebGpuAdapter() {
+  try {
+    return Boolean(navigator.gpu && (await navigator.gpu.requestAdapter()));
+  } catch {
+    return false;
+  }
+}
+
+/** Bytes from a URL, an ArrayBuffer, a typed array or a Blob/File. */
+async function toBytes(source, what) {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  if (source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+  if (typeof source === 'string' || source instanceof URL) {
+    let response;
+    try {
+      response = await fetch(source);
+    } catch (e) {
+      throw new Error(`cannot fetch the ${what} from ${source}: ${e.message}`);
+    }
+    if (!response.ok) throw new Error(`cannot fetch the ${what} from ${source}: ${response.status} ${response.statusText}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+  throw new Error(`the ${what} must be a URL, an ArrayBuffer, a Uint8Array or a File`);
+}
