@@ -172,6 +172,9 @@ function wireFigures(player) {
 
 function showInfo(info) {
   $('backend').textContent = info.backend ?? `– (${params.get('backend') ?? 'auto'})`;
+  // Why `auto` chose the CPU over an available WebGPU adapter, if it did.
+  $('backend').title = info.backendNote ?? '';
+  if (info.backendNote) $('backend').textContent += ` — ${info.backendNote}`;
   $('renderer').textContent = info.renderer === 'webgpu' ? 'WebGPU (shaders/screen.wgsl)' : 'Canvas 2D';
   if (info.architecture) {
     const steps = info.trainedSteps ? `, ${Number(info.trainedSteps).toLocaleString('en')} steps trained` : '';

@@ -57,6 +57,8 @@ export class Player {
   #renderer;
   #controls;
   #backendChoice;
+  /** Why `auto` did not pick WebGPU, if it did not (shown by the page). */
+  #backendNote = null;
   #mode;
   #listeners = new Map();
   #game = null;
@@ -206,6 +208,7 @@ export class Player {
     const agent = this.#agent;
     return {
       backend: agent?.backend() ?? null,
+      backendNote: this.#backendNote,
       renderer: this.#renderer.kind,
       game: this.#game?.name() ?? null,
       architecture: agent?.architecture() ?? null,
@@ -325,19 +328,28 @@ export class Player {
     const choice = this.#backendChoice;
     if (choice === 'cpu') return wasm.Agent.cpu(bytes);
     if (choice === 'webgpu') return wasm.Agent.webgpu(bytes);
-    // auto: WebGPU when there is an adapter; otherwise (or if it fails) the CPU.
-    if (await hasWebGpuAdapter()) {
-      try {
-        return await wasm.Agent.webgpu(bytes);
-      } catch (e) {
-        // A bad file fails the same way on the CPU, with the same message; anything else
-        // was WebGPU's trouble, and the CPU can still play.
-        const agent = wasm.Agent.cpu(bytes);
-        console.warn(`qarcade: WebGPU inference failed (${e.message}); using the CPU`);
-        return agent;
-      }
+    // auto: WebGPU on a hardware adapter, and only if it computes what the CPU computes.
+    // A software adapter (SwiftShader: `isFallbackAdapter`) is ~50x slower than wasm SIMD,
+    // and Burn 0.23.0-pre.1's matmul shader is rejected there, so the CPU plays instead.
+    const cpu = wasm.Agent.cpu(bytes);
+    const adapter = await webGpuAdapter();
+    if (!adapter) return cpu;
+    if (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) {
+      this.#backendNote = 'the WebGPU adapter is software (fallback); the CPU is faster';
+      return cpu;
     }
-    return wasm.Agent.cpu(bytes);
+    try {
+      const gpu = await wasm.Agent.webgpu(bytes);
+      const check = new Uint8Array(cpu.observation_len()).map((_, i) => (i * 37) & 255);
+      const [qc, qg] = [await cpu.q_values(check), await gpu.q_values(check)];
+      const diff = Math.max(...qc.map((v, i) => Math.abs(v - qg[i])));
+      if (diff <= 1e-3) return gpu;
+      this.#backendNote = `WebGPU's Q-values differ from the CPU's by ${diff.toExponential(1)} on a check input`;
+    } catch (e) {
+      this.#backendNote = `WebGPU inference failed (${e.message})`;
+    }
+    console.warn(`qarcade: ${this.#backendNote}; using the CPU`);
+    return cpu;
   }
 
   #requireReady() {
@@ -367,11 +379,11 @@ function checkMode(mode) {
   if (mode !== 'watch' && mode !== 'versus') throw new Error(`unknown mode ${mode}: use watch or versus`);
 }
 
-async function hasWebGpuAdapter() {
+async function webGpuAdapter() {
   try {
-    return Boolean(navigator.gpu && (await navigator.gpu.requestAdapter()));
+    return (navigator.gpu && (await navigator.gpu.requestAdapter())) || null;
   } catch {
-    return false;
+    return null;
   }
 }
 
