@@ -252,7 +252,10 @@ pub struct Checkpoint {
 /// replay section is read once, into the buffer). Never panics on a bad file and never writes.
 pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
     let p = || path.to_path_buf();
-    let io = |source| CheckpointError::Io { path: p(), error: source };
+    let io = |source| CheckpointError::Io {
+        path: p(),
+        error: source,
+    };
     let file = File::open(path).map_err(io)?;
     let file_len = file.metadata().map_err(io)?.len();
     let mut r = Hashing {
