@@ -160,3 +160,56 @@ fn import_refuses_unknown_md5() {
     assert_one_line_error(&out, "md5");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `export` of something that is not a checkpoint says so in one line and writes nothing;
+/// `serve` refuses a corrupt weights file and a missing page build the same way.
+#[test]
+fn export_and_serve_refuse_bad_input() {
+    let dir = tempdir("export");
+    let junk = dir.join("junk.qck");
+    std::fs::write(&junk, b"not a checkpoint at all").unwrap();
+    let out_file = dir.join("pong.qnet");
+    let out = qarcade(
+        &[
+            "export",
+            junk.to_str().unwrap(),
+            "--web",
+            out_file.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_one_line_error(&out, "not a qarcade DQN checkpoint");
+    assert!(!out_file.exists(), "nothing may be written");
+
+    let missing_dist = dir.join("no-dist");
+    let out = qarcade(
+        &[
+            "serve",
+            "--port",
+            "0",
+            "--dist",
+            missing_dist.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_one_line_error(&out, "web/build.sh");
+
+    let dist = dir.join("dist");
+    std::fs::create_dir_all(dist.join("pkg")).unwrap();
+    std::fs::write(dist.join("index.html"), "<p>").unwrap();
+    let bad = dir.join("bad.qnet");
+    std::fs::write(&bad, b"QARCADEW\x01\0\0\0 truncated").unwrap();
+    let out = qarcade(
+        &[
+            "serve",
+            bad.to_str().unwrap(),
+            "--port",
+            "0",
+            "--dist",
+            dist.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    assert_one_line_error(&out, "corrupt");
+    std::fs::remove_dir_all(&dir).ok();
+}
