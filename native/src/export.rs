@@ -13,6 +13,7 @@ use crate::run_dir::write_atomic;
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use qarcade_core::ale::{roms, Game};
+use qarcade_core::dqn::learner::argmax;
 use qarcade_core::dqn::model::frames_to_input;
 use qarcade_core::dqn::params::write_params;
 use qarcade_core::dqn::web_weights::{Dtype, WebWeights, WeightsHeader};
@@ -146,10 +147,7 @@ fn count_disagreements(weights: &WebWeights, observations: &[u8], n: usize) -> u
     let greedy = |net: &QNetwork, obs: &[u8], batch: usize| -> Vec<usize> {
         let q = net.forward(frames_to_input(obs, batch, cfg, &device));
         let values = q.into_data().try_into_vec::<f32>().expect("f32 Q-values");
-        values
-            .chunks(values.len() / batch)
-            .map(|q| (0..q.len()).fold(0, |b, a| if q[a] > q[b] { a } else { b }))
-            .collect()
+        values.chunks(values.len() / batch).map(argmax).collect()
     };
     let chunk = 64;
     let mut differ = 0;

@@ -119,11 +119,5 @@ impl Agent {
 /// The index of the largest value (ties: the lowest index), as training's greedy choice.
 #[wasm_bindgen]
 pub fn argmax(values: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v > values[best] {
-            best = i;
-        }
-    }
-    best
+    qarcade_core::dqn::learner::argmax(values)
 }

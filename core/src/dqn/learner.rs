@@ -187,15 +187,7 @@ impl Learner {
     pub fn greedy_actions(&self, obs: &[u8], batch: usize) -> Vec<usize> {
         self.q_values(obs, batch)
             .iter()
-            .map(|q| {
-                let mut best = 0;
-                for (a, &v) in q.iter().enumerate() {
-                    if v > q[best] {
-                        best = a;
-                    }
-                }
-                best
-            })
+            .map(|q| argmax(q))
             .collect()
     }
 
@@ -260,6 +252,18 @@ pub struct LearnerState {
     pub target: Option<Vec<ParamData>>,
     pub adam: Adam,
     pub updates: u64,
+}
+
+/// The index of the largest Q-value (ties: the lowest index): the greedy action everywhere
+/// (training, evaluation, export checks, the web page).
+pub fn argmax(q: &[f32]) -> usize {
+    let mut best = 0;
+    for (a, &v) in q.iter().enumerate() {
+        if v > q[best] {
+            best = a;
+        }
+    }
+    best
 }
 
 fn to_host<const D: usize>(t: Tensor<D>) -> Vec<f32> {
