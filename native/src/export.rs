@@ -15,7 +15,6 @@ use clap::ValueEnum;
 use qarcade_core::ale::{roms, Game};
 use qarcade_core::dqn::learner::argmax;
 use qarcade_core::dqn::model::frames_to_input;
-use qarcade_core::dqn::params::write_params;
 use qarcade_core::dqn::web_weights::{Dtype, WebWeights, WeightsHeader};
 use qarcade_core::dqn::{Device, Learner, QNetwork, Rng};
 use qarcade_core::env::{split_seed, AtariEnv};
@@ -138,11 +137,7 @@ fn play_for_observations(
 /// How many of `n` observations get a different greedy action from the f16-rounded weights.
 fn count_disagreements(weights: &WebWeights, observations: &[u8], n: usize) -> usize {
     let device = Device::flex();
-    let net_of = |w: &WebWeights| {
-        let q = QNetwork::new(&w.header.net, w.header.action_set.len(), &device, 0);
-        write_params(q, w.params.clone(), &device)
-    };
-    let (exact, rounded) = (net_of(weights), net_of(&weights.rounded()));
+    let (exact, rounded) = (weights.network(&device), weights.rounded().network(&device));
     let cfg = &weights.header.net;
     let greedy = |net: &QNetwork, obs: &[u8], batch: usize| -> Vec<usize> {
         let q = net.forward(frames_to_input(obs, batch, cfg, &device));

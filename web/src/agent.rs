@@ -6,7 +6,6 @@
 
 use burn::tensor::{Device, Tensor};
 use qarcade_core::dqn::model::frames_to_input;
-use qarcade_core::dqn::params::write_params;
 use qarcade_core::dqn::web_weights::{WebWeights, WeightsHeader};
 use qarcade_core::dqn::{NetConfig, QNetwork};
 use wasm_bindgen::prelude::*;
@@ -103,9 +102,7 @@ impl Agent {
     fn build(weights: &[u8], device: Device, backend: &str) -> Result<Agent, JsError> {
         let weights = WebWeights::decode(weights).map_err(|e| JsError::new(&e.to_string()))?;
         let cfg = weights.header.net.clone();
-        let n_actions = weights.header.action_set.len();
-        let net = QNetwork::new(&cfg, n_actions, &device, 0);
-        let net = write_params(net, weights.params, &device);
+        let net = weights.network(&device);
         Ok(Agent {
             net,
             cfg,

@@ -14,7 +14,9 @@
 //! `shape.product()` values of the header's `dtype` (`f16` or `f32`).
 
 use super::model::NetConfig;
-use super::params::ParamData;
+use super::model::QNetwork;
+use super::params::{write_params, ParamData};
+use super::Device;
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
@@ -165,6 +167,12 @@ impl WebWeights {
         Ok(())
     }
 
+    /// The network these weights describe, on `device` (the page's backend, or the CPU).
+    pub fn network(&self, device: &Device) -> QNetwork {
+        let net = QNetwork::new(&self.header.net, self.header.action_set.len(), device, 0);
+        write_params(net, self.params.clone(), device)
+    }
+
     fn num_values(&self) -> usize {
         self.params.iter().map(|p| p.values.len()).sum()
     }
@@ -214,7 +222,6 @@ pub fn expected_shapes(net: &NetConfig, n_actions: usize) -> Vec<Vec<usize>> {
 mod tests {
     use super::*;
     use crate::dqn::params::read_params;
-    use crate::dqn::{Device, QNetwork};
 
     fn sample(dtype: Dtype) -> WebWeights {
         let net = NetConfig::catch();
