@@ -363,14 +363,15 @@ describe('qarcade in headless Chromium', () => {
       assert.equal(await page.evaluate(() => window.qarcadePlayer.ready), false);
       await page.setInputFiles('#rom-file', { name: 'pong.bin', mimeType: 'application/octet-stream', buffer: rom });
       await waitForReady(page);
-      assert.match(await page.textContent('#rom-state'), /Stored in this browser/);
+      // Storing in IndexedDB finishes after the ROM is loaded: wait for the page to say so.
+      await page.locator('#rom-state', { hasText: 'Stored in this browser' }).waitFor({ timeout: 10_000 });
       await waitForStats(page, (s) => s.frame > 30, { what: 'play' });
       assertNoConsoleErrors(page);
 
       // Next visit: the stored ROM, no question asked.
       await page.reload();
       await waitForReady(page);
-      assert.match(await page.textContent('#rom-state'), /stored in this browser/);
+      await page.locator('#rom-state', { hasText: 'stored in this browser' }).waitFor({ timeout: 10_000 });
       await waitForStats(page, (s) => s.frame > 30, { what: 'play with the stored ROM' });
       assertNoConsoleErrors(page);
       await page.close();
