@@ -53,6 +53,33 @@ fn main() {
         let _ = net_ad.forward(input_ad.clone()).sum().backward();
     });
 
+    // Batch 1: one greedy decision (the web page's case, single-threaded in wasm).
+    let one = &frames[..cfg.obs_len()];
+    time("frames_to_input, batch 1", || {
+        let _ = frames_to_input(one, 1, &cfg, &d);
+    });
+    time("QNetwork forward incl. input, batch 1", || {
+        let _ = net.forward(frames_to_input(one, 1, &cfg, &d)).into_data();
+    });
+    let gemms: [(&str, [usize; 2], [usize; 2]); 4] = [
+        ("conv1 gemm 400x256 @ 256x32", [400, 256], [256, 32]),
+        ("conv2 gemm 81x512 @ 512x64", [81, 512], [512, 64]),
+        ("conv3 gemm 49x576 @ 576x64", [49, 576], [576, 64]),
+        ("fc1 1x3136 @ 3136x512", [1, 3136], [3136, 512]),
+    ];
+    for (name, a, b) in gemms {
+        let a = Tensor::<2>::random(a, Distribution::Default, &d);
+        let b = Tensor::<2>::random(b, Distribution::Default, &d);
+        time(name, || {
+            let _ = a.clone().matmul(b.clone()).into_data();
+        });
+    }
+    let x = Tensor::<2>::random([1, 3136], Distribution::Default, &d);
+    let wt = Tensor::<2>::random([512, 3136], Distribution::Default, &d);
+    time("fc1 1x3136 @ (512x3136)^T (the net's layout)", || {
+        let _ = x.clone().matmul(wt.clone().transpose()).into_data();
+    });
+
     // Burn's conv2d for the same layers (NCHW), for comparison.
     let layers = [
         ([32, 4, 84, 84], [32, 4, 8, 8], 4),

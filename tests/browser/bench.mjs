@@ -26,23 +26,29 @@ try {
   }
   await page.close();
 
+  const downloads = {};
   for (const backend of ['cpu', 'webgpu']) {
-    const fps = await pageFps(backend);
+    const { fps, requests } = await pageFps(backend);
     rows.push([`page, ${backend} inference`, `${fps.mean.toFixed(1)} frames/s (slowest second ${fps.min.toFixed(1)})`, backend === 'cpu' ? '60' : '–']);
+    downloads[backend] = requests;
+  }
+  for (const backend of ['cpu', 'webgpu']) {
+    const size = downloadSize(downloads[backend], serve.url);
+    rows.push([`download, page with ${backend} inference`, `${mb(size.raw)} raw, ${mb(size.gzip)} gzipped (${size.files} files)`, '≤ 3 MB gzipped']);
+    rows.push(['  of which wasm', `${mb(size.wasmRaw)} raw, ${mb(size.wasmGzip)} gzipped`, '']);
   }
 } finally {
   await browser.close();
   await serve.close();
 }
 
-const bundle = bundleSize();
-rows.push(['bundle (web/dist)', `${mb(bundle.raw)} raw, ${mb(bundle.gzip)} gzipped`, '≤ 3 MB gzipped']);
-rows.push(['  of which wasm', `${mb(bundle.wasmRaw)} raw, ${mb(bundle.wasmGzip)} gzipped`, '']);
 printTable(['measure', 'result', 'target'], rows);
 
 /** In the page: `runs` timed greedy decisions on real observations, after a warm-up. */
 async function decisionTimes({ backend, runs }) {
-  const { Game, Agent, argmax } = window.qarcadePlayer.wasm;
+  // The page loaded the CPU-only build; the WebGPU one holds both backends.
+  const { loadBundle } = await import('./qarcade.js');
+  const { Game, Agent, argmax } = await loadBundle(backend === 'cpu' ? 'cpu' : 'webgpu');
   const config = await (await fetch('config.json')).json();
   const get = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
   const [rom, weights] = await Promise.all([get(config.rom), get(config.weights)]);
@@ -64,7 +70,10 @@ async function decisionTimes({ backend, runs }) {
   return ms;
 }
 
-/** Frames per second of the playing page over 5 one-second windows, after 2 s to settle. */
+/**
+ * Frames per second of the playing page over 5 one-second windows, after 2 s to settle; and
+ * the URLs the page fetched.
+ */
 async function pageFps(backend) {
   const page = await openPage(browser.context, `${serve.url}?backend=${backend}&autostart=1`);
   await waitForReady(page);
@@ -81,24 +90,31 @@ async function pageFps(backend) {
     [last, t] = [now, t2];
   }
   await page.close();
-  return { mean: perSecond.reduce((a, b) => a + b, 0) / perSecond.length, min: Math.min(...perSecond) };
+  const fps = { mean: perSecond.reduce((a, b) => a + b, 0) / perSecond.length, min: Math.min(...perSecond) };
+  return { fps, requests: page.requests };
 }
 
-/** What a browser downloads: every file under web/dist, raw and gzipped (-9) one by one. */
-function bundleSize() {
-  const size = { raw: 0, gzip: 0, wasmRaw: 0, wasmGzip: 0 };
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) { walk(file); continue; }
-      const bytes = fs.readFileSync(file);
-      const gz = zlib.gzipSync(bytes, { level: 9 }).length;
-      size.raw += bytes.length;
-      size.gzip += gz;
-      if (file.endsWith('.wasm')) { size.wasmRaw += bytes.length; size.wasmGzip += gz; }
-    }
-  };
-  walk(DIST);
+/**
+ * What the page downloaded of the bundle: the files under web/dist among `urls` (the ROM and
+ * weights are the user's, not the bundle), raw and gzipped (-9) one by one.
+ */
+function downloadSize(urls, base) {
+  const size = { raw: 0, gzip: 0, wasmRaw: 0, wasmGzip: 0, files: 0 };
+  const seen = new Set();
+  for (const url of urls) {
+    if (!url.startsWith(base)) continue;
+    let rel = new URL(url).pathname.replace(/^\/+/, '');
+    if (rel === '') rel = 'index.html';
+    const file = path.join(DIST, rel);
+    if (seen.has(file) || !fs.existsSync(file) || !fs.statSync(file).isFile()) continue;
+    seen.add(file);
+    const bytes = fs.readFileSync(file);
+    const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+    size.raw += bytes.length;
+    size.gzip += gz;
+    size.files++;
+    if (file.endsWith('.wasm')) { size.wasmRaw += bytes.length; size.wasmGzip += gz; }
+  }
   return size;
 }
 

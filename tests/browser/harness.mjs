@@ -123,6 +123,8 @@ export async function openPage(context, url, { allow = () => false } = {}) {
     if (!allow(text)) page.errors.push(text);
   });
   page.on('pageerror', (e) => page.errors.push(`uncaught: ${e.message}`));
+  page.requests = [];
+  page.on('request', (request) => page.requests.push(request.url()));
   await page.goto(url);
   return page;
 }

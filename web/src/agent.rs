@@ -34,7 +34,7 @@ impl Agent {
 
     /// The network on Burn's wgpu backend over WebGPU; fails (with a message) where the
     /// browser has no WebGPU adapter.
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", feature = "webgpu"))]
     pub async fn webgpu(weights: Vec<u8>) -> Result<Agent, JsError> {
         // Check the file before asking for an adapter: a bad file is the more useful error.
         WebWeights::decode(&weights).map_err(|e| JsError::new(&e.to_string()))?;
@@ -111,6 +111,13 @@ impl Agent {
             backend: backend.to_string(),
         })
     }
+}
+
+/// Whether this build has Burn's wgpu backend (`Agent.webgpu`): the page loads the build
+/// without it unless it will run the network on WebGPU.
+#[wasm_bindgen]
+pub fn has_webgpu() -> bool {
+    cfg!(feature = "webgpu")
 }
 
 /// The index of the largest value (ties: the lowest index), as training's greedy choice.

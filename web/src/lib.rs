@@ -3,14 +3,14 @@
 //! - [`Game`]: the emulator (the same `core::ale` the trainer uses, compiled to wasm), one
 //!   frame per call, with the agent's 84×84×4 observation built as training built it;
 //! - [`Agent`]: the trained Q-network from `qarcade export --web`, on Burn's CPU backend or
-//!   on WebGPU through Burn's wgpu backend.
+//!   (in the build with the `webgpu` feature) on WebGPU through Burn's wgpu backend.
 //!
 //! `web/www/qarcade.js` wraps both into the embeddable player; see `web/README.md`.
 
 mod agent;
 mod game;
 
-pub use agent::{argmax, Agent};
+pub use agent::{argmax, has_webgpu, Agent};
 pub use game::Game;
 use wasm_bindgen::prelude::*;
 

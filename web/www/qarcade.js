@@ -9,7 +9,6 @@
 //   player.on('score', ({ agent, opponent }) => ...);
 //   player.start();
 
-import init, * as wasm from './pkg/qarcade_web.js';
 import { HumanControls } from './controls.js';
 import { createRenderer } from './renderer.js';
 
@@ -26,6 +25,29 @@ export const ACTION_NAMES = [
   'UPFIRE', 'RIGHTFIRE', 'LEFTFIRE', 'DOWNFIRE', 'UPRIGHTFIRE', 'UPLEFTFIRE', 'DOWNRIGHTFIRE',
   'DOWNLEFTFIRE',
 ];
+/**
+ * The two builds of the wasm module (web/build.sh). Both hold the emulator and the CPU network;
+ * only the second holds Burn's wgpu backend (~10x the download), so a page fetches it only
+ * when it will run the network on WebGPU.
+ */
+const BUNDLES = {
+  cpu: { js: './pkg/qarcade_web.js', wasm: './pkg/qarcade_web_bg.wasm' },
+  webgpu: { js: './pkg/qarcade_web_gpu.js', wasm: './pkg/qarcade_web_gpu_bg.wasm' },
+};
+const loaded = new Map();
+
+/** Loads (once) and starts one of the wasm builds; returns its exports. */
+export function loadBundle(kind, wasmUrl) {
+  if (!loaded.has(kind)) {
+    loaded.set(kind, (async () => {
+      const module = await import(new URL(BUNDLES[kind].js, import.meta.url).href);
+      await module.default({ module_or_path: wasmUrl ?? new URL(BUNDLES[kind].wasm, import.meta.url) });
+      return module;
+    })());
+  }
+  return loaded.get(kind);
+}
+
 // In Pong the joystick's right and left move the paddle up and down.
 const PONG_HINTS = { 3: 'RIGHT (up)', 4: 'LEFT (down)' };
 
@@ -37,22 +59,43 @@ export function actionLabel(id) {
 /**
  * Makes a player drawing on `canvas` (a <canvas>, ideally 640×420: 4×2 canvas pixels per
  * Atari pixel). Options:
- * - `backend`: 'auto' (WebGPU when the browser has an adapter, else CPU), 'cpu' or 'webgpu':
- *   where the Q-network runs;
+ * - `backend`: 'auto' (WebGPU on a hardware adapter whose answers match the CPU's, else the
+ *   CPU), 'cpu' or 'webgpu': where the Q-network runs. The WebGPU build is downloaded only
+ *   when it will be used;
  * - `renderer`: 'auto', 'webgpu' or 'canvas2d': how the screen is drawn;
  * - `mode`: 'watch' (the agent against Pong's built-in player) or 'versus' (against a person);
- * - `wasmUrl`: where qarcade_web_bg.wasm is, if not next to pkg/qarcade_web.js;
+ * - `wasmUrl`: where the wasm file is, if not in pkg/ next to this file (qarcade_web_bg.wasm,
+ *   or qarcade_web_gpu_bg.wasm when the network will run on WebGPU);
  * - `shaderUrl`: where screen.wgsl is (default: shaders/screen.wgsl next to this file).
  */
 export async function createPlayer(canvas, options = {}) {
   const { wasmUrl, ...rest } = options;
-  await init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+  const backend = options.backend ?? 'auto';
+  checkBackend(backend);
+  const { bundle, note } = await chooseBundle(backend);
+  const wasm = await loadBundle(bundle, wasmUrl);
   const shaderUrl = options.shaderUrl ?? new URL('shaders/screen.wgsl', import.meta.url).href;
   const renderer = await createRenderer(canvas, { prefer: options.renderer ?? 'auto', wasm, shaderUrl });
-  return new Player(canvas, renderer, rest);
+  return new Player(canvas, renderer, { ...rest, wasm, backendNote: note });
+}
+
+/**
+ * Which build `backend` needs. 'auto' takes the WebGPU build only for a hardware adapter: a
+ * software one (Chromium's SwiftShader: `isFallbackAdapter`) runs this network ~50x slower
+ * than wasm SIMD on the CPU.
+ */
+async function chooseBundle(backend) {
+  if (backend !== 'auto') return { bundle: backend, note: null };
+  const adapter = await webGpuAdapter();
+  if (!adapter) return { bundle: 'cpu', note: 'this browser has no WebGPU adapter' };
+  if (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) {
+    return { bundle: 'cpu', note: 'the WebGPU adapter is software (fallback); the CPU is faster' };
+  }
+  return { bundle: 'webgpu', note: null };
 }
 
 export class Player {
+  #wasm;
   #canvas;
   #renderer;
   #controls;
@@ -77,9 +120,12 @@ export class Player {
   #decisions = 0;
   #decisionMs = 0;
 
-  constructor(canvas, renderer, { backend = 'auto', mode = 'watch' } = {}) {
-    if (!['auto', 'cpu', 'webgpu'].includes(backend)) throw new Error(`unknown backend ${backend}: use auto, cpu or webgpu`);
+  /** Use createPlayer(); `wasm` is the loaded build's exports (loadBundle). */
+  constructor(canvas, renderer, { backend = 'auto', mode = 'watch', wasm, backendNote = null } = {}) {
+    checkBackend(backend);
     checkMode(mode);
+    this.#wasm = wasm;
+    this.#backendNote = backendNote;
     this.#canvas = canvas;
     this.#renderer = renderer;
     this.#backendChoice = backend;
@@ -87,8 +133,11 @@ export class Player {
     this.#controls = new HumanControls(canvas, () => this.#running && this.#mode === 'versus');
   }
 
-  /** The wasm module's exports (Game, Agent, argmax, md5_hex, pong_md5), for tools and tests. */
-  get wasm() { return wasm; }
+  /**
+   * The wasm build's exports (Game, Agent, argmax, md5_hex, pong_md5, has_webgpu), for tools
+   * and tests. `Agent.webgpu` exists only in the WebGPU build.
+   */
+  get wasm() { return this.#wasm; }
 
   /**
    * Loads the network from an exported weights file (`qarcade export`): a URL, an ArrayBuffer
@@ -117,7 +166,7 @@ export class Player {
    */
   async loadRom(source) {
     const bytes = await toBytes(source, 'ROM');
-    const game = new wasm.Game(bytes, this.#mode === 'versus');
+    const game = new this.#wasm.Game(bytes, this.#mode === 'versus');
     if (this.#agent && this.#agent.game() !== game.name()) {
       const name = game.name();
       game.free();
@@ -278,7 +327,7 @@ export class Player {
     let opponent = 18; // player B's NOOP (ignored by the game outside versus mode)
     if (this.#mode === 'versus') {
       const { up, down, fire } = this.#controls.state(game.positions()[3]);
-      opponent = wasm.Game.human_action(up, down, fire);
+      opponent = this.#wasm.Game.human_action(up, down, fire);
     }
     game.advance(opponent);
     this.#renderer.draw(game);
@@ -293,7 +342,7 @@ export class Player {
     this.#decisionMs = performance.now() - t0;
     this.#decisions += 1;
     this.#q = [...q];
-    this.#action = this.#actionSet[wasm.argmax(q)];
+    this.#action = this.#actionSet[this.#wasm.argmax(q)];
     game.set_agent_action(this.#action);
     this.#emit('decision', { qValues: this.#q, action: this.#action, ms: this.#decisionMs });
   }
@@ -325,25 +374,24 @@ export class Player {
   // ---- helpers ----
 
   async #makeAgent(bytes) {
+    const { Agent } = this.#wasm;
     const choice = this.#backendChoice;
-    if (choice === 'cpu') return wasm.Agent.cpu(bytes);
-    if (choice === 'webgpu') return wasm.Agent.webgpu(bytes);
-    // auto: WebGPU on a hardware adapter, and only if it computes what the CPU computes.
-    // A software adapter (SwiftShader: `isFallbackAdapter`) is ~50x slower than wasm SIMD,
-    // and Burn 0.23.0-pre.1's matmul shader is rejected there, so the CPU plays instead.
-    const cpu = wasm.Agent.cpu(bytes);
-    const adapter = await webGpuAdapter();
-    if (!adapter) return cpu;
-    if (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) {
-      this.#backendNote = 'the WebGPU adapter is software (fallback); the CPU is faster';
-      return cpu;
-    }
+    if (choice === 'cpu') return Agent.cpu(bytes);
+    if (choice === 'webgpu') return Agent.webgpu(bytes);
+    // auto: WebGPU (the build has it only on a hardware adapter, see chooseBundle), and only
+    // if it computes what the CPU computes.
+    const cpu = Agent.cpu(bytes);
+    if (!this.#wasm.has_webgpu()) return cpu;
     try {
-      const gpu = await wasm.Agent.webgpu(bytes);
+      const gpu = await Agent.webgpu(bytes);
       const check = new Uint8Array(cpu.observation_len()).map((_, i) => (i * 37) & 255);
       const [qc, qg] = [await cpu.q_values(check), await gpu.q_values(check)];
       const diff = Math.max(...qc.map((v, i) => Math.abs(v - qg[i])));
-      if (diff <= 1e-3) return gpu;
+      if (diff <= 1e-3) {
+        cpu.free();
+        return gpu;
+      }
+      gpu.free();
       this.#backendNote = `WebGPU's Q-values differ from the CPU's by ${diff.toExponential(1)} on a check input`;
     } catch (e) {
       this.#backendNote = `WebGPU inference failed (${e.message})`;
@@ -373,6 +421,10 @@ export class Player {
     if (this.#listeners.get('error')?.size) this.#emit('error', error);
     else console.error(error);
   }
+}
+
+function checkBackend(backend) {
+  if (!['auto', 'cpu', 'webgpu'].includes(backend)) throw new Error(`unknown backend ${backend}: use auto, cpu or webgpu`);
 }
 
 function checkMode(mode) {

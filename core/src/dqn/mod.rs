@@ -54,6 +54,9 @@ pub mod schedule;
 pub mod trainer;
 pub mod web_weights;
 
+/// The `wgpu` crate Burn's wgpu backend was built with (to list adapters at the edge).
+#[cfg(feature = "wgpu")]
+pub use burn::tensor::wgpu::wgpu as WgpuApi;
 /// The device type the learner runs on (`Device::flex()` for the CPU).
 pub use burn::tensor::Device;
 pub use config::{AdamConfig, Config, EnvConfig, Loss, RewardShaping, UnknownPreset};
