@@ -1,6 +1,6 @@
 //! The compute backend, chosen once here at the edge: everything below takes a `Device`.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::ValueEnum;
 use qarcade_core::dqn::Device;
 
@@ -69,6 +69,7 @@ mod wgpu {
 #[cfg(not(feature = "wgpu"))]
 mod wgpu {
     use super::*;
+    use anyhow::bail;
 
     pub fn device() -> Result<(Device, String)> {
         bail!("this qarcade was built without the wgpu backend (cargo build --features wgpu); use --backend cpu")

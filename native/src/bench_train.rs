@@ -73,5 +73,21 @@ pub fn train_step(steps: usize, threads: usize) -> Result<()> {
         ),
         Err(why) => println!("torch peer skipped: {why}"),
     }
+    // Burn's wgpu backend, where this build has it (`--features wgpu`) and an adapter exists.
+    match crate::backend::device(crate::backend::Backend::Wgpu) {
+        Ok((device, name)) => {
+            let w = bench_train_step(&device, &name, threads, n_actions, steps);
+            println!(
+                "{name} (one round): {:.1} train steps/s ({:.1} ms), inference batch 32 {:.1} ms, \
+                 batch 1 {:.2} ms; wgpu / flex: {:.2}x train steps/s",
+                w.train_steps_per_s,
+                w.train_ms_per_step,
+                w.infer_ms_b32,
+                w.infer_ms_b1,
+                w.train_steps_per_s / burn.train_steps_per_s
+            );
+        }
+        Err(why) => println!("wgpu skipped: {why}"),
+    }
     Ok(())
 }
