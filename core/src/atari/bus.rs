@@ -129,6 +129,8 @@ impl Bus {
             } else {
                 max_instructions
             },
+            run_next: Cart::NO_RUN,
+            run_refund: 0,
             bus: self,
         }
     }
@@ -173,8 +175,16 @@ pub(crate) struct FastBus<'a> {
     /// Instructions the CPU may still run this frame: the cap, counted down, and set to 0
     /// when the CPU must stop (the TIA asked for it, see `Tia::stop_cpu`, or the CPU jammed),
     /// so that one test after each instruction covers all three (signed: the frame loop
-    /// takes one off before each instruction and stops once it is negative).
+    /// takes one off before each instruction and stops once it is negative). A straight-line
+    /// run takes all its instructions off at once when it starts.
     pub left: i32,
+    /// Where the running straight-line run's next instruction is (a 12-bit address in the
+    /// mapped bank), [`Cart::RUN_STOP`] once the run must stop after the current
+    /// instruction, [`Cart::NO_RUN`] outside a run (see `Machine::run_frame`).
+    pub run_next: usize,
+    /// Instructions taken off `left` for a run that then stopped early (a bank switch),
+    /// to give back when it stops.
+    pub run_refund: i32,
 }
 
 impl FastBus<'_> {
@@ -191,7 +201,9 @@ impl FastBus<'_> {
     fn write_to(&mut self, addr: u16, value: u8, after_read: bool) {
         let a = addr & 0x1fff;
         if a & 0x1000 != 0 {
-            self.bus.cart.write(a, value);
+            if a & 0x0fff >= Cart::HOT_FROM {
+                self.cart_high(a & 0x0fff);
+            }
         } else if a & 0x0280 == 0x0080 {
             self.bus.riot.ram[usize::from(a & 0x7f)] = value;
         } else {
@@ -199,17 +211,50 @@ impl FastBus<'_> {
             self.cycles = self.cycles.wrapping_add(stall);
             // Only TIA writes ask the CPU to stop.
             if self.bus.tia.stop_cpu {
-                self.left = 0;
+                self.stop();
             }
         }
         self.data_bus = value;
+    }
+
+    /// The CPU must stop after the current instruction: no more instructions this frame.
+    #[inline(always)]
+    fn stop(&mut self) {
+        self.left = 0;
+        self.run_next = Cart::RUN_STOP;
+        self.run_refund = 0;
+    }
+
+    /// An access to the cartridge at or above [`Cart::HOT_FROM`] (`a`: 12-bit address):
+    /// maybe a bank switch, which stops a running straight-line run (the instructions it
+    /// had yet to run are given back to the count).
+    #[inline(always)]
+    fn cart_high(&mut self, a: u16) -> u8 {
+        let (v, switched) = self.bus.cart.access_high(a, self.run_next);
+        if let Some(left_in_run) = switched {
+            self.run_refund = i32::from(left_in_run);
+            self.run_next = Cart::RUN_STOP;
+        }
+        v
     }
 }
 
 impl Memory for FastBus<'_> {
     #[inline(always)]
     fn read(&mut self, addr: u16) -> u8 {
-        let v = self.bus.read_at(addr, self.cycles, self.data_bus);
+        let a = addr & 0x1fff;
+        let v = if a & 0x1000 != 0 {
+            let c = a & 0x0fff;
+            if c >= Cart::HOT_FROM {
+                self.cart_high(c)
+            } else {
+                self.bus.cart.peek(c)
+            }
+        } else if a & 0x0280 == 0x0080 {
+            self.bus.riot.ram[usize::from(a & 0x7f)]
+        } else {
+            self.bus.read_io(a, self.cycles, self.data_bus)
+        };
         self.data_bus = v;
         v
     }
@@ -231,8 +276,16 @@ impl Memory for FastBus<'_> {
 
     #[inline(always)]
     fn jam(&mut self) {
-        self.left = 0;
+        self.stop();
     }
+}
+
+/// Whether an absolute `LDA` of `addr` reads the RIOT timer (INTIM, any mirror): the usual
+/// wait for it, which the frame loop may run many polls at a time.
+#[inline(always)]
+pub(crate) fn is_timer_poll(addr: u16) -> bool {
+    let addr = addr & 0x1fff;
+    addr & 0x1280 == 0x0280 && addr & 0x05 == 0x04
 }
 
 /// The bus while the CPU runs an instruction whose three bytes all lie in the cartridge's
@@ -272,8 +325,7 @@ impl CodeWindow<'_, '_> {
     /// cartridge see no access in the loop; the loop's bytes lie below the hotspots).
     #[inline(always)]
     fn skip_timer_wait(&mut self, cpu: &mut Cpu) {
-        let addr = (self.bytes >> 8) as u16 & 0x1fff;
-        if addr & 0x1280 != 0x0280 || addr & 0x05 != 0x04 || cpu.a == 0 {
+        if !is_timer_poll((self.bytes >> 8) as u16) || cpu.a == 0 {
             return;
         }
         if let Some((k, cycles, v)) = Self::timer_wait_skip(
@@ -316,6 +368,15 @@ impl Memory for CodeWindow<'_, '_> {
         if op == 0xad {
             self.skip_timer_wait(cpu);
         }
+    }
+
+    #[inline(always)]
+    fn run_advance(&mut self, len: usize, ends_run: bool) {
+        self.fast.run_next = if ends_run {
+            Cart::NO_RUN
+        } else {
+            self.fast.run_next + len
+        };
     }
 
     #[inline(always)]

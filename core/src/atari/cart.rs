@@ -99,8 +99,15 @@ pub struct Cart {
     /// A copy of the mapped bank (and 3 more bytes, so that a 4-byte read at any 12-bit
     /// address stays inside): code fetches and reads index it with the 12-bit address
     /// alone, no bank offset to add or mask. Bank switches are rare next to fetches (a
-    /// few per frame at most), so copying 4 KiB on each one is cheap.
-    mapped: [u8; 4096 + 3],
+    /// few per frame at most), so copying 4 KiB on each one is cheap. At
+    /// [`Cart::RUN_STOP`], a jamming opcode marks where a run must stop; the rest is
+    /// zeros, so that any 13-bit index reads four bytes inside.
+    mapped: [u8; 8192 + 4],
+    /// For every bank and 12-bit address, the instructions of the straight-line run that
+    /// starts there (see [`Cart::run_len`]).
+    runs: Vec<u8>,
+    /// The mapped bank's part of `runs`.
+    mapped_runs: [u8; 4096],
     /// The first hotspot (low 12 bits) and the number of hotspots (0: none).
     hot_first: u16,
     hot_count: u16,
@@ -129,12 +136,20 @@ impl Cart {
         let (hot_first, hot_count) = scheme
             .hotspots()
             .map_or((0, 0), |(first, n)| (first, n as u16));
+        let banks = scheme.hotspots().map_or(1, |(_, n)| n);
+        let runs = (0..banks)
+            .flat_map(|b| straight_runs(&rom[b * 4096..b * 4096 + 4096]))
+            .collect();
+        let mut mapped = [0; 8192 + 4];
+        mapped[Self::RUN_STOP] = 0x02;
         let mut cart = Cart {
             rom,
             scheme,
             bank: 0,
             reset_bank,
-            mapped: [0; 4096 + 3],
+            mapped,
+            runs,
+            mapped_runs: [0; 4096],
             hot_first,
             hot_count,
         };
@@ -171,8 +186,55 @@ impl Cart {
     fn select(&mut self, bank: usize) {
         self.bank = bank;
         let from = bank * 4096;
-        self.mapped
-            .copy_from_slice(&self.rom[from..from + 4096 + 3]);
+        self.mapped[..4096 + 3].copy_from_slice(&self.rom[from..from + 4096 + 3]);
+        self.mapped_runs
+            .copy_from_slice(&self.runs[from..from + 4096]);
+    }
+
+    /// Where a run's next instruction is looked up in [`Cart::peek4_run`] once the run must
+    /// stop: its byte there is a jamming opcode (see `Cpu::run_step`).
+    pub(crate) const RUN_STOP: usize = 4096 + 4;
+
+    /// Where a run's next instruction is not known (outside a run, or after the instruction
+    /// that ends it): an address where no run starts.
+    pub(crate) const NO_RUN: usize = 0x0fff;
+
+    /// How many instructions the straight-line run from `a` (a 12-bit address) in the mapped
+    /// bank holds, up to and including the jump, branch, call or return that ends it, all
+    /// of whose bytes lie below [`Cart::HOT_FROM`] and none of which is a jamming opcode or
+    /// a timer poll (`LDA INTIM`, which the frame loop may skip ahead from); 0 where no such
+    /// run starts (or it would be longer than 255 instructions).
+    #[inline(always)]
+    pub(crate) fn run_len(&self, a: usize) -> u8 {
+        self.mapped_runs[a & 0x0fff]
+    }
+
+    /// [`Cart::peek4`] for a run's next instruction: at a 12-bit address, or at
+    /// [`Cart::RUN_STOP`].
+    #[inline(always)]
+    pub(crate) fn peek4_run(&self, i: usize) -> u32 {
+        let i = i & 0x1fff;
+        u32::from_le_bytes(self.mapped[i..i + 4].try_into().unwrap())
+    }
+
+    /// An access (read or write) at or above [`Cart::HOT_FROM`] during a frame loop in which
+    /// the next instruction of the current straight-line run is at `run_next` (12-bit
+    /// address, or [`Cart::NO_RUN`] / [`Cart::RUN_STOP`]): switches bank if `a` is a
+    /// hotspot. Returns the byte at `a` afterwards, and, if the mapped bank changed, the
+    /// instructions of the run still to come in the bank switched away from (the run must
+    /// stop: its bytes came from that bank).
+    #[inline(never)]
+    pub(crate) fn access_high(&mut self, a: u16, run_next: usize) -> (u8, Option<u8>) {
+        let old = self.bank;
+        self.touch(a);
+        let left = (self.bank != old).then(|| {
+            if run_next < 4096 {
+                self.runs[old * 4096 + run_next]
+            } else {
+                0
+            }
+        });
+        (self.peek(a), left)
     }
 
     /// Switches bank if `a` (low 12 bits of an address) is a hotspot.
@@ -228,6 +290,31 @@ impl Cart {
             self.touch(a);
         }
     }
+}
+
+/// [`Cart::run_len`] for every 12-bit address of one 4 KiB bank.
+fn straight_runs(bank: &[u8]) -> Vec<u8> {
+    use super::cpu::{RunKind, OP_LEN, RUN_KIND};
+    let mut runs = vec![0u8; 4096];
+    // The last address where an instruction's three bytes all lie below the hotspots.
+    let last = usize::from(Cart::HOT_FROM) - 3;
+    for a in (0..=last).rev() {
+        let op = bank[a];
+        let operand = u16::from_le_bytes([bank[a + 1], bank[a + 2]]);
+        runs[a] = match RUN_KIND[usize::from(op)] {
+            RunKind::Control => 1,
+            RunKind::Jam => 0,
+            RunKind::Straight if op == 0xad && super::bus::is_timer_poll(operand) => 0,
+            RunKind::Straight => {
+                let next = a + usize::from(OP_LEN[usize::from(op)]);
+                match runs.get(next) {
+                    Some(&n) if next <= last && n != 0 && n < u8::MAX => n + 1,
+                    _ => 0,
+                }
+            }
+        };
+    }
+    runs
 }
 
 /// Stella's `Cartridge::autodetectType`, limited to what qarcade implements.
