@@ -129,8 +129,7 @@ impl Bus {
             } else {
                 max_instructions
             },
-            run_next: Cart::NO_RUN,
-            run_refund: 0,
+            run_next: std::ptr::null(),
             bus: self,
         }
     }
@@ -178,13 +177,11 @@ pub(crate) struct FastBus<'a> {
     /// takes one off before each instruction and stops once it is negative). A straight-line
     /// run takes all its instructions off at once when it starts.
     pub left: i32,
-    /// Where the running straight-line run's next instruction is (a 12-bit address in the
-    /// mapped bank), [`Cart::RUN_STOP`] once the run must stop after the current
-    /// instruction, [`Cart::NO_RUN`] outside a run (see `Machine::run_frame`).
-    pub run_next: usize,
-    /// Instructions taken off `left` for a run that then stopped early (a bank switch),
-    /// to give back when it stops.
-    pub run_refund: i32,
+    /// Where the running straight-line run's next instruction is read ([`Cart::run_start`]
+    /// advanced past the instructions run so far), [`Cart::run_stop`] once the run must stop
+    /// after the current instruction; null outside a run and during the instruction that
+    /// ends it (see `Machine::run_frame`).
+    pub run_next: *const u8,
 }
 
 impl FastBus<'_> {
@@ -221,8 +218,7 @@ impl FastBus<'_> {
     #[inline(always)]
     fn stop(&mut self) {
         self.left = 0;
-        self.run_next = Cart::RUN_STOP;
-        self.run_refund = 0;
+        self.run_next = self.bus.cart.run_stop();
     }
 
     /// An access to the cartridge at or above [`Cart::HOT_FROM`] (`a`: 12-bit address):
@@ -232,8 +228,8 @@ impl FastBus<'_> {
     fn cart_high(&mut self, a: u16) -> u8 {
         let (v, switched) = self.bus.cart.access_high(a, self.run_next);
         if let Some(left_in_run) = switched {
-            self.run_refund = i32::from(left_in_run);
-            self.run_next = Cart::RUN_STOP;
+            self.left += i32::from(left_in_run);
+            self.run_next = self.bus.cart.run_stop();
         }
         v
     }
@@ -373,9 +369,9 @@ impl Memory for CodeWindow<'_, '_> {
     #[inline(always)]
     fn run_advance(&mut self, len: usize, ends_run: bool) {
         self.fast.run_next = if ends_run {
-            Cart::NO_RUN
+            std::ptr::null()
         } else {
-            self.fast.run_next + len
+            self.fast.run_next.wrapping_add(len)
         };
     }
 

@@ -11,6 +11,7 @@
 //! returns the byte of the bank switched to.
 
 use md5::{Digest, Md5};
+use std::sync::Arc;
 use thiserror::Error;
 
 /// Why an image can't be used as a cartridge.
@@ -91,18 +92,18 @@ const F8_SWAPPED_MD5: [&str; 2] = [
 pub struct Cart {
     /// The ROM: the image (a 2K image twice, as the 4 KiB cartridge space mirrors it), then
     /// zeros up to 32 KiB (and 3 more), so that any bank offset plus a 12-bit address indexes
-    /// it, and so do the 3 bytes after it.
-    rom: [u8; 32768 + 3],
+    /// it, and so do the 3 bytes after it; then, at [`Cart::RUN_STOP`], a jamming opcode
+    /// (and 3 zeros). Never written after it is built, and shared by clones, so that the
+    /// frame loop may read runs of instructions from it through a pointer.
+    rom: Arc<[u8]>,
     scheme: Scheme,
     bank: usize,
     reset_bank: usize,
     /// A copy of the mapped bank (and 3 more bytes, so that a 4-byte read at any 12-bit
     /// address stays inside): code fetches and reads index it with the 12-bit address
     /// alone, no bank offset to add or mask. Bank switches are rare next to fetches (a
-    /// few per frame at most), so copying 4 KiB on each one is cheap. At
-    /// [`Cart::RUN_STOP`], a jamming opcode marks where a run must stop; the rest is
-    /// zeros, so that any 13-bit index reads four bytes inside.
-    mapped: [u8; 8192 + 4],
+    /// few per frame at most), so copying 4 KiB on each one is cheap.
+    mapped: [u8; 4096 + 3],
     /// For every bank and 12-bit address, the instructions of the straight-line run that
     /// starts there (see [`Cart::run_len`]).
     runs: Vec<u8>,
@@ -128,11 +129,12 @@ impl Cart {
             Scheme::F8 => 1,
             _ => 0,
         };
-        let mut rom = [0u8; 32768 + 3];
+        let mut rom = vec![0u8; Self::RUN_STOP + 4];
         rom[..scheme.len()].copy_from_slice(&image[..scheme.len()]);
         if scheme == Scheme::TwoK {
             rom.copy_within(0..2048, 2048);
         }
+        rom[Self::RUN_STOP] = 0x02;
         let (hot_first, hot_count) = scheme
             .hotspots()
             .map_or((0, 0), |(first, n)| (first, n as u16));
@@ -140,14 +142,12 @@ impl Cart {
         let runs = (0..banks)
             .flat_map(|b| straight_runs(&rom[b * 4096..b * 4096 + 4096]))
             .collect();
-        let mut mapped = [0; 8192 + 4];
-        mapped[Self::RUN_STOP] = 0x02;
         let mut cart = Cart {
-            rom,
+            rom: rom.into(),
             scheme,
             bank: 0,
             reset_bank,
-            mapped,
+            mapped: [0; 4096 + 3],
             runs,
             mapped_runs: [0; 4096],
             hot_first,
@@ -191,13 +191,9 @@ impl Cart {
             .copy_from_slice(&self.runs[from..from + 4096]);
     }
 
-    /// Where a run's next instruction is looked up in [`Cart::peek4_run`] once the run must
-    /// stop: its byte there is a jamming opcode (see `Cpu::run_step`).
-    pub(crate) const RUN_STOP: usize = 4096 + 4;
-
-    /// Where a run's next instruction is not known (outside a run, or after the instruction
-    /// that ends it): an address where no run starts.
-    pub(crate) const NO_RUN: usize = 0x0fff;
+    /// Where in `rom` a run's next instruction is read once the run must stop: its byte
+    /// there is a jamming opcode (see `Cpu::run_step`).
+    const RUN_STOP: usize = 32768 + 4;
 
     /// How many instructions the straight-line run from `a` (a 12-bit address) in the mapped
     /// bank holds, up to and including the jump, branch, call or return that ends it, all
@@ -209,30 +205,54 @@ impl Cart {
         self.mapped_runs[a & 0x0fff]
     }
 
-    /// [`Cart::peek4`] for a run's next instruction: at a 12-bit address, or at
-    /// [`Cart::RUN_STOP`].
+    /// Where the run from `a` (a 12-bit address with [`Cart::run_len`] not 0) in the mapped
+    /// bank starts: a pointer into the ROM, for [`Cart::run_bytes`].
     #[inline(always)]
-    pub(crate) fn peek4_run(&self, i: usize) -> u32 {
-        let i = i & 0x1fff;
-        u32::from_le_bytes(self.mapped[i..i + 4].try_into().unwrap())
+    pub(crate) fn run_start(&self, a: usize) -> *const u8 {
+        self.rom
+            .as_ptr()
+            .wrapping_add(self.bank * 4096 + (a & 0x0fff))
+    }
+
+    /// Where a run's next instruction is read once it must stop (a jamming opcode).
+    #[inline(always)]
+    pub(crate) fn run_stop(&self) -> *const u8 {
+        self.rom.as_ptr().wrapping_add(Self::RUN_STOP)
+    }
+
+    /// The four bytes at `p`, little-endian: the next instruction of a run.
+    ///
+    /// # Safety
+    /// `p` is [`Cart::run_start`] of a run in this cartridge's mapped bank, advanced by the
+    /// lengths of the run's instructions before its last one at most (so at most 0xFF1 into
+    /// a bank), or [`Cart::run_stop`]; and the cartridge (which keeps its ROM alive) is
+    /// still there.
+    #[inline(always)]
+    pub(crate) unsafe fn run_bytes(p: *const u8) -> u32 {
+        // SAFETY: the caller's promise: four bytes of the ROM from `p` (it has 3 bytes after
+        // the last bank and 3 after the stop marker).
+        unsafe { u32::from_le_bytes(p.cast::<[u8; 4]>().read()) }
+    }
+
+    /// Whether `p` is where [`Cart::run_bytes`] may read (see there), for checks.
+    pub(crate) fn in_run(&self, p: *const u8) -> bool {
+        let i = (p as usize).wrapping_sub(self.rom.as_ptr() as usize);
+        i == Self::RUN_STOP || (i < self.runs.len() && i & 0x0fff <= 0x0ff1)
     }
 
     /// An access (read or write) at or above [`Cart::HOT_FROM`] during a frame loop in which
-    /// the next instruction of the current straight-line run is at `run_next` (12-bit
-    /// address, or [`Cart::NO_RUN`] / [`Cart::RUN_STOP`]): switches bank if `a` is a
+    /// the next instruction of the current straight-line run is read at `run_next` (from
+    /// [`Cart::run_start`], or anything else outside a run): switches bank if `a` is a
     /// hotspot. Returns the byte at `a` afterwards, and, if the mapped bank changed, the
     /// instructions of the run still to come in the bank switched away from (the run must
     /// stop: its bytes came from that bank).
     #[inline(never)]
-    pub(crate) fn access_high(&mut self, a: u16, run_next: usize) -> (u8, Option<u8>) {
+    pub(crate) fn access_high(&mut self, a: u16, run_next: *const u8) -> (u8, Option<u8>) {
         let old = self.bank;
         self.touch(a);
         let left = (self.bank != old).then(|| {
-            if run_next < 4096 {
-                self.runs[old * 4096 + run_next]
-            } else {
-                0
-            }
+            let i = (run_next as usize).wrapping_sub(self.rom.as_ptr() as usize);
+            self.runs.get(i).copied().unwrap_or(0)
         });
         (self.peek(a), left)
     }

@@ -69,9 +69,13 @@ impl Machine {
                 let n = i32::from(bus.bus.cart.run_len(a));
                 if n != 0 && n <= bus.left {
                     bus.left -= n;
-                    bus.run_next = a;
+                    bus.run_next = bus.bus.cart.run_start(a);
                     loop {
-                        let bytes = bus.bus.cart.peek4_run(bus.run_next);
+                        debug_assert!(bus.bus.cart.in_run(bus.run_next));
+                        // SAFETY: the run's instructions advance the pointer by their
+                        // lengths until the one that ends the run (`Cpu::run_step` stops
+                        // there), or set it to the cartridge's stop marker.
+                        let bytes = unsafe { Cart::run_bytes(bus.run_next) };
                         let mut w = CodeWindow {
                             pc: cpu.pc,
                             bytes,
@@ -81,8 +85,6 @@ impl Machine {
                             break;
                         }
                     }
-                    bus.left += bus.run_refund;
-                    bus.run_refund = 0;
                     continue;
                 }
             }
