@@ -203,13 +203,25 @@ impl FastBus<'_> {
             }
         } else if a & 0x0280 == 0x0080 {
             self.bus.riot.ram[usize::from(a & 0x7f)] = value;
-        } else {
-            let stall = self.bus.write_io(a, value, self.cycles, after_read);
+        } else if a & 0x0080 == 0 {
+            // The TIA's frequent writes inline; the rest out of line.
+            let stall = match self.bus.tia.write_fast(a, value, self.cycles, after_read) {
+                Some(stall) => stall,
+                None => {
+                    let stall = self
+                        .bus
+                        .tia
+                        .write_general(a, value, self.cycles, after_read);
+                    // Only TIA writes ask the CPU to stop.
+                    if self.bus.tia.stop_cpu {
+                        self.stop();
+                    }
+                    stall
+                }
+            };
             self.cycles = self.cycles.wrapping_add(stall);
-            // Only TIA writes ask the CPU to stop.
-            if self.bus.tia.stop_cpu {
-                self.stop();
-            }
+        } else {
+            self.bus.write_riot(a, value, self.cycles);
         }
         self.data_bus = value;
     }

@@ -824,23 +824,39 @@ impl Tia {
     /// A TIA write. Returns the CPU cycles to stall (WSYNC).
     #[inline]
     pub fn write(&mut self, addr: u16, value: u8, cycles: u32, last_access_was_read: bool) -> u32 {
+        match self.write_fast(addr, value, cycles, last_access_was_read) {
+            Some(stall) => stall,
+            None => self.write_general(addr, value, cycles, last_access_was_read),
+        }
+    }
+
+    /// The part of [`Tia::write`] that the CPU's hot loop runs inline: the frequent writes
+    /// that only defer drawing (and WSYNC), calling nothing. `None`: not one of those, the
+    /// write is still to be made ([`Tia::write_general`]).
+    #[inline(always)]
+    pub(crate) fn write_fast(
+        &mut self,
+        addr: u16,
+        value: u8,
+        cycles: u32,
+        last_access_was_read: bool,
+    ) -> Option<u32> {
         // Kernels rewrite the playfield, graphics and enable registers on every line, most
         // often with what they already hold: such a write leaves every register as it is
         // (checked below), so all it does is draw, lazily, up to where it lands. Those
-        // writes and WSYNC are handled here without calling anything (the host function
-        // needs no register saves); all else, and any write while an HMOVE blank is pending
+        // writes and WSYNC are handled here without calling anything; all else, and any write while an HMOVE blank is pending
         // (drawing is eager then, see `defer_update`), takes the general path.
         // Tests: the eager TIA (the deferred drawing's fuzz reference) takes the general
         // path for every write, so that the fuzz checks the fast paths too.
         #[cfg(test)]
         if self.never_defer {
-            return self.write_general(addr, value, cycles, last_access_was_read);
+            return None;
         }
         // The frame not too long (it ends at a write that comes too late), no negative
         // count of clocks since it started (C's negative remainders), no HMOVE blank pending
         // (drawing is eager then): the general path does all of those.
         if cycles >= self.fast_until {
-            return self.write_general(addr, value, cycles, last_access_was_read);
+            return None;
         }
         let clock = cycles.wrapping_mul(3) as i32;
         let since_start = clock.wrapping_sub(self.clock_when_frame_started);
@@ -849,7 +865,7 @@ impl Tia {
         );
         let r = usize::from(addr & 0x3f);
         if r == 0x02 {
-            return self.write_wsync(clock, cycles, last_access_was_read);
+            return Some(self.write_wsync(clock, cycles, last_access_was_read));
         }
         debug_assert!(self.derived_state_consistent());
         // The derived state (what the players draw, the enable bits) always agrees with the
@@ -857,7 +873,7 @@ impl Tia {
         // with what it holds changes nothing: comparing the registers is enough.
         let m = self.fast_match[r];
         if value & (m >> 8) as u8 != m as u8 {
-            return self.write_general(addr, value, cycles, last_access_was_read);
+            return None;
         }
         debug_assert!(matches!(r, 0x0d..=0x0f | 0x1b..=0x1f));
         debug_assert!(self.write_keeps_registers(r as u16, value));
@@ -877,7 +893,7 @@ impl Tia {
             _ => (2..=5).contains(&delay),
         });
         self.defer_update_lazily(clock.wrapping_add(delay));
-        0
+        Some(0)
     }
 
     /// Whether writing `value` to register `r` leaves every register as it is (what
@@ -946,7 +962,7 @@ impl Tia {
     }
 
     #[inline(never)]
-    fn write_general(
+    pub(crate) fn write_general(
         &mut self,
         addr: u16,
         value: u8,
