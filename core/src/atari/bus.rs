@@ -378,6 +378,17 @@ impl Memory for CodeWindow<'_, '_> {
         }
     }
 
+    /// A run stops before a timer poll (the frame loop runs it on its own, where it may skip
+    /// ahead), giving back the instructions it counted from there.
+    #[inline(always)]
+    fn run_stops_at_lda_abs(&mut self) -> bool {
+        if !is_timer_poll((self.bytes >> 8) as u16) {
+            return false;
+        }
+        self.fast.left += i32::from(self.fast.bus.cart.run_len_at(self.fast.run_next));
+        true
+    }
+
     #[inline(always)]
     fn run_advance(&mut self, len: usize, ends_run: bool) {
         self.fast.run_next = if ends_run {

@@ -104,10 +104,12 @@ pub struct Cart {
     /// alone, no bank offset to add or mask. Bank switches are rare next to fetches (a
     /// few per frame at most), so copying 4 KiB on each one is cheap.
     mapped: [u8; 4096 + 3],
-    /// For every bank and 12-bit address, the instructions of the straight-line run that
-    /// starts there (see [`Cart::run_len`]).
+    /// For every bank and 12-bit address, the instructions of the straight-line run from
+    /// there (see [`Cart::run_len`]), timer polls included.
     runs: Vec<u8>,
-    /// The mapped bank's part of `runs`.
+    /// `runs`, with no run starting at a timer poll.
+    run_starts: Vec<u8>,
+    /// The mapped bank's part of `run_starts`.
     mapped_runs: [u8; 4096],
     /// The first hotspot (low 12 bits) and the number of hotspots (0: none).
     hot_first: u16,
@@ -139,8 +141,20 @@ impl Cart {
             .hotspots()
             .map_or((0, 0), |(first, n)| (first, n as u16));
         let banks = scheme.hotspots().map_or(1, |(_, n)| n);
-        let runs = (0..banks)
+        let runs: Vec<u8> = (0..banks)
             .flat_map(|b| straight_runs(&rom[b * 4096..b * 4096 + 4096]))
+            .collect();
+        let run_starts = runs
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let operand = u16::from_le_bytes([rom[i + 1], rom[i + 2]]);
+                if rom[i] == 0xad && super::bus::is_timer_poll(operand) {
+                    0
+                } else {
+                    n
+                }
+            })
             .collect();
         let mut cart = Cart {
             rom: rom.into(),
@@ -149,6 +163,7 @@ impl Cart {
             reset_bank,
             mapped: [0; 4096 + 3],
             runs,
+            run_starts,
             mapped_runs: [0; 4096],
             hot_first,
             hot_count,
@@ -188,7 +203,7 @@ impl Cart {
         let from = bank * 4096;
         self.mapped[..4096 + 3].copy_from_slice(&self.rom[from..from + 4096 + 3]);
         self.mapped_runs
-            .copy_from_slice(&self.runs[from..from + 4096]);
+            .copy_from_slice(&self.run_starts[from..from + 4096]);
     }
 
     /// Where in `rom` a run's next instruction is read once the run must stop: its byte
@@ -197,9 +212,10 @@ impl Cart {
 
     /// How many instructions the straight-line run from `a` (a 12-bit address) in the mapped
     /// bank holds, up to and including the jump, branch, call or return that ends it, all
-    /// of whose bytes lie below [`Cart::HOT_FROM`] and none of which is a jamming opcode or
-    /// a timer poll (`LDA INTIM`, which the frame loop may skip ahead from); 0 where no such
-    /// run starts (or it would be longer than 255 instructions).
+    /// of whose bytes lie below [`Cart::HOT_FROM`] and none of which is a jamming opcode; 0
+    /// where no such run starts (or it would be longer than 255 instructions), and at a
+    /// timer poll (`LDA INTIM`, which the frame loop may skip ahead from: a run stops before
+    /// one, see `CodeWindow::run_stops_at_lda_abs`).
     #[inline(always)]
     pub(crate) fn run_len(&self, a: usize) -> u8 {
         self.mapped_runs[a & 0x0fff]
@@ -232,6 +248,13 @@ impl Cart {
         // SAFETY: the caller's promise: four bytes of the ROM from `p` (it has 3 bytes after
         // the last bank and 3 after the stop marker).
         unsafe { u32::from_le_bytes(p.cast::<[u8; 4]>().read()) }
+    }
+
+    /// [`Cart::run_len`] at `p` (from [`Cart::run_start`]), timer polls included.
+    #[inline(never)]
+    pub(crate) fn run_len_at(&self, p: *const u8) -> u8 {
+        let i = (p as usize).wrapping_sub(self.rom.as_ptr() as usize);
+        self.runs[i]
     }
 
     /// Whether `p` is where [`Cart::run_bytes`] may read (see there), for checks.
@@ -320,11 +343,9 @@ fn straight_runs(bank: &[u8]) -> Vec<u8> {
     let last = usize::from(Cart::HOT_FROM) - 3;
     for a in (0..=last).rev() {
         let op = bank[a];
-        let operand = u16::from_le_bytes([bank[a + 1], bank[a + 2]]);
         runs[a] = match RUN_KIND[usize::from(op)] {
             RunKind::Control => 1,
             RunKind::Jam => 0,
-            RunKind::Straight if op == 0xad && super::bus::is_timer_poll(operand) => 0,
             RunKind::Straight => {
                 let next = a + usize::from(OP_LEN[usize::from(op)]);
                 match runs.get(next) {

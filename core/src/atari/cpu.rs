@@ -67,6 +67,12 @@ pub trait Memory {
     /// run knows (a jump, branch, call or return follows).
     #[inline(always)]
     fn run_advance(&mut self, _len: usize, _ends_run: bool) {}
+    /// Asked by [`Cpu::run_step`] before an absolute `LDA` (its bytes at the PC) whether
+    /// the run must stop there, without running it.
+    #[inline(always)]
+    fn run_stops_at_lda_abs(&mut self) -> bool {
+        false
+    }
 }
 
 /// How an opcode figures in a straight-line run of instructions (see [`Cpu::run_step`]).
@@ -735,7 +741,8 @@ impl Cpu {
     /// One instruction of a straight-line run (see `Machine::run_frame`): `op` is the byte
     /// at the PC, already read by the caller. Returns true when the run is over: after an
     /// instruction that ends it ([`RunKind::Control`]), or, without running anything, for a
-    /// jamming opcode (the run's marker for "stop here": real ones are never part of a run).
+    /// jamming opcode (the run's marker for "stop here": real ones are never part of a run)
+    /// and where [`Memory::run_stops_at_lda_abs`] says so.
     /// Otherwise the same as [`Cpu::step_unjammed_specialised`] without its `after_op`,
     /// plus a [`Memory::run_advance`] right after the opcode fetch.
     #[inline(always)]
@@ -745,7 +752,7 @@ impl Cpu {
                 match $op {
                     $($k => {
                         let kind = RUN_KIND[$k];
-                        if kind == RunKind::Jam {
+                        if kind == RunKind::Jam || ($k == 0xad && m.run_stops_at_lda_abs()) {
                             return true;
                         }
                         self.fetch(m);
