@@ -599,6 +599,19 @@ impl Tia {
             {
                 self.clock_at_last_update = self.clock_at_last_update.wrapping_add(CLOCKS_PER_LINE);
                 self.end_of_scanline();
+                // The whole lines after it are the same line again: the end of a line
+                // changes nothing drawn (unless Cosmic Ark's missile moves), so they are
+                // copies of it.
+                if !self.cosmic_ark {
+                    while clock > self.clock_at_last_update.wrapping_add(CLOCKS_PER_LINE) {
+                        let fp = self.fp;
+                        self.cur.copy_within(fp - 160..fp, fp);
+                        self.fp = fp + 160;
+                        self.clock_at_last_update =
+                            self.clock_at_last_update.wrapping_add(CLOCKS_PER_LINE);
+                        self.end_of_scanline();
+                    }
+                }
                 continue;
             }
             let mut from_line_start = CLOCKS_PER_LINE - self.clocks_to_end_of_scanline;
