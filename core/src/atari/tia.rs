@@ -44,6 +44,9 @@ fn draws_nothing(addr: u16) -> bool {
     (SET >> (addr & 0x3f)) & 1 != 0
 }
 
+/// [`Tia::deferred_clock`] when nothing is deferred.
+const NOT_DEFERRED: i32 = i32::MIN;
+
 /// A [`Tia::fast_match`] entry no written value matches.
 const NO_FAST_MATCH: u16 = 0x0001;
 
@@ -158,8 +161,8 @@ pub struct Tia {
     fast_match: [u16; 64],
     /// Drawing deferred by accesses that change nothing drawn: Stella draws up to every
     /// access, but drawing later in one go gives the same pixels (see `defer_update`).
-    deferred: bool,
-    /// Where the deferred drawing goes up to; `i32::MIN` while `deferred` is false.
+    /// Where the deferred drawing goes up to; [`NOT_DEFERRED`] when nothing is deferred
+    /// (a clock so early that drawing up to it would draw nothing anyway).
     deferred_clock: i32,
 
     /// Tests: draw with the reference renderer.
@@ -263,8 +266,7 @@ impl Tia {
             fast_until: 0,
             line_start_cycle: 0,
             fast_match: [NO_FAST_MATCH; 64],
-            deferred: false,
-            deferred_clock: i32::MIN,
+            deferred_clock: NOT_DEFERRED,
             #[cfg(test)]
             use_reference: false,
             #[cfg(test)]
@@ -350,8 +352,7 @@ impl Tia {
         self.cosmic_ark_counter = 0;
         self.dump_enabled = false;
         self.dump_disabled_cycle = 0;
-        self.deferred = false;
-        self.deferred_clock = i32::MIN;
+        self.deferred_clock = NOT_DEFERRED;
         self.refresh_fast_match();
         self.frame_reset(0);
     }
@@ -445,7 +446,7 @@ impl Tia {
         self.clock_at_last_update = self.clock_at_last_update.wrapping_sub(clocks);
         self.vsync_finish_clock = self.vsync_finish_clock.wrapping_sub(clocks);
         self.last_hmove_clock = self.last_hmove_clock.wrapping_sub(clocks);
-        if self.deferred {
+        if self.deferred_clock != NOT_DEFERRED {
             self.deferred_clock = self.deferred_clock.wrapping_sub(clocks);
         }
         self.refresh_fast_until();
@@ -543,13 +544,11 @@ impl Tia {
     #[inline(always)]
     fn defer_update_lazily(&mut self, clock: i32) {
         debug_assert!(!self.hmove_blank);
-        debug_assert!(self.deferred || self.deferred_clock == i32::MIN);
         self.deferred_clock = self.deferred_clock.max(clock);
-        self.deferred = true;
     }
 
     fn flush_deferred(&mut self) {
-        if self.deferred {
+        if self.deferred_clock != NOT_DEFERRED {
             self.update_frame(self.deferred_clock);
         }
     }
@@ -558,13 +557,7 @@ impl Tia {
     /// deferred point, if that is later).
     #[inline]
     fn update_frame(&mut self, clock: i32) {
-        let clock = if self.deferred {
-            self.deferred = false;
-            let deferred = std::mem::replace(&mut self.deferred_clock, i32::MIN);
-            clock.max(deferred)
-        } else {
-            clock
-        };
+        let clock = clock.max(std::mem::replace(&mut self.deferred_clock, NOT_DEFERRED));
         if clock < self.clock_start_display
             || self.clock_at_last_update >= self.clock_stop_display
             || self.clock_at_last_update >= clock
