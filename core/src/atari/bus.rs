@@ -129,6 +129,7 @@ impl Bus {
             } else {
                 max_instructions
             },
+            run_next: std::ptr::null(),
             bus: self,
         }
     }
@@ -173,8 +174,14 @@ pub(crate) struct FastBus<'a> {
     /// Instructions the CPU may still run this frame: the cap, counted down, and set to 0
     /// when the CPU must stop (the TIA asked for it, see `Tia::stop_cpu`, or the CPU jammed),
     /// so that one test after each instruction covers all three (signed: the frame loop
-    /// takes one off before each instruction and stops once it is negative).
+    /// takes one off before each instruction and stops once it is negative). A straight-line
+    /// run takes all its instructions off at once when it starts.
     pub left: i32,
+    /// Where the running straight-line run's next instruction is read ([`Cart::run_start`]
+    /// advanced past the instructions run so far), [`Cart::run_stop`] once the run must stop
+    /// after the current instruction; null outside a run and during the instruction that
+    /// ends it (see `Machine::run_frame`).
+    pub run_next: *const u8,
 }
 
 impl FastBus<'_> {
@@ -191,25 +198,71 @@ impl FastBus<'_> {
     fn write_to(&mut self, addr: u16, value: u8, after_read: bool) {
         let a = addr & 0x1fff;
         if a & 0x1000 != 0 {
-            self.bus.cart.write(a, value);
+            if a & 0x0fff >= Cart::HOT_FROM {
+                self.cart_high(a & 0x0fff);
+            }
         } else if a & 0x0280 == 0x0080 {
             self.bus.riot.ram[usize::from(a & 0x7f)] = value;
-        } else {
-            let stall = self.bus.write_io(a, value, self.cycles, after_read);
+        } else if a & 0x0080 == 0 {
+            // The TIA's frequent writes inline; the rest out of line.
+            let stall = match self.bus.tia.write_fast(a, value, self.cycles, after_read) {
+                Some(stall) => stall,
+                None => {
+                    let stall = self
+                        .bus
+                        .tia
+                        .write_general(a, value, self.cycles, after_read);
+                    // Only TIA writes ask the CPU to stop.
+                    if self.bus.tia.stop_cpu {
+                        self.stop();
+                    }
+                    stall
+                }
+            };
             self.cycles = self.cycles.wrapping_add(stall);
-            // Only TIA writes ask the CPU to stop.
-            if self.bus.tia.stop_cpu {
-                self.left = 0;
-            }
+        } else {
+            self.bus.write_riot(a, value, self.cycles);
         }
         self.data_bus = value;
+    }
+
+    /// The CPU must stop after the current instruction: no more instructions this frame.
+    #[inline(always)]
+    fn stop(&mut self) {
+        self.left = 0;
+        self.run_next = self.bus.cart.run_stop();
+    }
+
+    /// An access to the cartridge at or above [`Cart::HOT_FROM`] (`a`: 12-bit address):
+    /// maybe a bank switch, which stops a running straight-line run (the instructions it
+    /// had yet to run are given back to the count).
+    #[inline(always)]
+    fn cart_high(&mut self, a: u16) -> u8 {
+        let (v, switched) = self.bus.cart.access_high(a, self.run_next);
+        if let Some(left_in_run) = switched {
+            self.left += i32::from(left_in_run);
+            self.run_next = self.bus.cart.run_stop();
+        }
+        v
     }
 }
 
 impl Memory for FastBus<'_> {
     #[inline(always)]
     fn read(&mut self, addr: u16) -> u8 {
-        let v = self.bus.read_at(addr, self.cycles, self.data_bus);
+        let a = addr & 0x1fff;
+        let v = if a & 0x1000 != 0 {
+            let c = a & 0x0fff;
+            if c >= Cart::HOT_FROM {
+                self.cart_high(c)
+            } else {
+                self.bus.cart.peek(c)
+            }
+        } else if a & 0x0280 == 0x0080 {
+            self.bus.riot.ram[usize::from(a & 0x7f)]
+        } else {
+            self.bus.read_io(a, self.cycles, self.data_bus)
+        };
         self.data_bus = v;
         v
     }
@@ -231,8 +284,16 @@ impl Memory for FastBus<'_> {
 
     #[inline(always)]
     fn jam(&mut self) {
-        self.left = 0;
+        self.stop();
     }
+}
+
+/// Whether an absolute `LDA` of `addr` reads the RIOT timer (INTIM, any mirror): the usual
+/// wait for it, which the frame loop may run many polls at a time.
+#[inline(always)]
+pub(crate) fn is_timer_poll(addr: u16) -> bool {
+    let addr = addr & 0x1fff;
+    addr & 0x1280 == 0x0280 && addr & 0x05 == 0x04
 }
 
 /// The bus while the CPU runs an instruction whose three bytes all lie in the cartridge's
@@ -272,8 +333,7 @@ impl CodeWindow<'_, '_> {
     /// cartridge see no access in the loop; the loop's bytes lie below the hotspots).
     #[inline(always)]
     fn skip_timer_wait(&mut self, cpu: &mut Cpu) {
-        let addr = (self.bytes >> 8) as u16 & 0x1fff;
-        if addr & 0x1280 != 0x0280 || addr & 0x05 != 0x04 || cpu.a == 0 {
+        if !is_timer_poll((self.bytes >> 8) as u16) || cpu.a == 0 {
             return;
         }
         if let Some((k, cycles, v)) = Self::timer_wait_skip(
@@ -316,6 +376,26 @@ impl Memory for CodeWindow<'_, '_> {
         if op == 0xad {
             self.skip_timer_wait(cpu);
         }
+    }
+
+    /// A run stops before a timer poll (the frame loop runs it on its own, where it may skip
+    /// ahead), giving back the instructions it counted from there.
+    #[inline(always)]
+    fn run_stops_at_lda_abs(&mut self) -> bool {
+        if !is_timer_poll((self.bytes >> 8) as u16) {
+            return false;
+        }
+        self.fast.left += i32::from(self.fast.bus.cart.run_len_at(self.fast.run_next));
+        true
+    }
+
+    #[inline(always)]
+    fn run_advance(&mut self, len: usize, ends_run: bool) {
+        self.fast.run_next = if ends_run {
+            std::ptr::null()
+        } else {
+            self.fast.run_next.wrapping_add(len)
+        };
     }
 
     #[inline(always)]

@@ -11,6 +11,7 @@
 //! returns the byte of the bank switched to.
 
 use md5::{Digest, Md5};
+use std::sync::Arc;
 use thiserror::Error;
 
 /// Why an image can't be used as a cartridge.
@@ -91,8 +92,10 @@ const F8_SWAPPED_MD5: [&str; 2] = [
 pub struct Cart {
     /// The ROM: the image (a 2K image twice, as the 4 KiB cartridge space mirrors it), then
     /// zeros up to 32 KiB (and 3 more), so that any bank offset plus a 12-bit address indexes
-    /// it, and so do the 3 bytes after it.
-    rom: [u8; 32768 + 3],
+    /// it, and so do the 3 bytes after it; then, at [`Cart::RUN_STOP`], a jamming opcode
+    /// (and 3 zeros). Never written after it is built, and shared by clones, so that the
+    /// frame loop may read runs of instructions from it through a pointer.
+    rom: Arc<[u8]>,
     scheme: Scheme,
     bank: usize,
     reset_bank: usize,
@@ -101,6 +104,13 @@ pub struct Cart {
     /// alone, no bank offset to add or mask. Bank switches are rare next to fetches (a
     /// few per frame at most), so copying 4 KiB on each one is cheap.
     mapped: [u8; 4096 + 3],
+    /// For every bank and 12-bit address, the instructions of the straight-line run from
+    /// there (see [`Cart::run_len`]), timer polls included.
+    runs: Vec<u8>,
+    /// `runs`, with no run starting at a timer poll.
+    run_starts: Vec<u8>,
+    /// The mapped bank's part of `run_starts`.
+    mapped_runs: [u8; 4096],
     /// The first hotspot (low 12 bits) and the number of hotspots (0: none).
     hot_first: u16,
     hot_count: u16,
@@ -121,20 +131,40 @@ impl Cart {
             Scheme::F8 => 1,
             _ => 0,
         };
-        let mut rom = [0u8; 32768 + 3];
+        let mut rom = vec![0u8; Self::RUN_STOP + 4];
         rom[..scheme.len()].copy_from_slice(&image[..scheme.len()]);
         if scheme == Scheme::TwoK {
             rom.copy_within(0..2048, 2048);
         }
+        rom[Self::RUN_STOP] = 0x02;
         let (hot_first, hot_count) = scheme
             .hotspots()
             .map_or((0, 0), |(first, n)| (first, n as u16));
+        let banks = scheme.hotspots().map_or(1, |(_, n)| n);
+        let runs: Vec<u8> = (0..banks)
+            .flat_map(|b| straight_runs(&rom[b * 4096..b * 4096 + 4096]))
+            .collect();
+        let run_starts = runs
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let operand = u16::from_le_bytes([rom[i + 1], rom[i + 2]]);
+                if rom[i] == 0xad && super::bus::is_timer_poll(operand) {
+                    0
+                } else {
+                    n
+                }
+            })
+            .collect();
         let mut cart = Cart {
-            rom,
+            rom: rom.into(),
             scheme,
             bank: 0,
             reset_bank,
             mapped: [0; 4096 + 3],
+            runs,
+            run_starts,
+            mapped_runs: [0; 4096],
             hot_first,
             hot_count,
         };
@@ -171,8 +201,83 @@ impl Cart {
     fn select(&mut self, bank: usize) {
         self.bank = bank;
         let from = bank * 4096;
-        self.mapped
-            .copy_from_slice(&self.rom[from..from + 4096 + 3]);
+        self.mapped[..4096 + 3].copy_from_slice(&self.rom[from..from + 4096 + 3]);
+        self.mapped_runs
+            .copy_from_slice(&self.run_starts[from..from + 4096]);
+    }
+
+    /// Where in `rom` a run's next instruction is read once the run must stop: its byte
+    /// there is a jamming opcode (see `Cpu::run_step`).
+    const RUN_STOP: usize = 32768 + 4;
+
+    /// How many instructions the straight-line run from `a` (a 12-bit address) in the mapped
+    /// bank holds, up to and including the jump, branch, call or return that ends it, all
+    /// of whose bytes lie below [`Cart::HOT_FROM`] and none of which is a jamming opcode; 0
+    /// where no such run starts (or it would be longer than 255 instructions), and at a
+    /// timer poll (`LDA INTIM`, which the frame loop may skip ahead from: a run stops before
+    /// one, see `CodeWindow::run_stops_at_lda_abs`).
+    #[inline(always)]
+    pub(crate) fn run_len(&self, a: usize) -> u8 {
+        self.mapped_runs[a & 0x0fff]
+    }
+
+    /// Where the run from `a` (a 12-bit address with [`Cart::run_len`] not 0) in the mapped
+    /// bank starts: a pointer into the ROM, for [`Cart::run_bytes`].
+    #[inline(always)]
+    pub(crate) fn run_start(&self, a: usize) -> *const u8 {
+        self.rom
+            .as_ptr()
+            .wrapping_add(self.bank * 4096 + (a & 0x0fff))
+    }
+
+    /// Where a run's next instruction is read once it must stop (a jamming opcode).
+    #[inline(always)]
+    pub(crate) fn run_stop(&self) -> *const u8 {
+        self.rom.as_ptr().wrapping_add(Self::RUN_STOP)
+    }
+
+    /// The four bytes at `p`, little-endian: the next instruction of a run.
+    ///
+    /// # Safety
+    /// `p` is [`Cart::run_start`] of a run in this cartridge's mapped bank, advanced by the
+    /// lengths of the run's instructions before its last one at most (so at most 0xFF1 into
+    /// a bank), or [`Cart::run_stop`]; and the cartridge (which keeps its ROM alive) is
+    /// still there.
+    #[inline(always)]
+    pub(crate) unsafe fn run_bytes(p: *const u8) -> u32 {
+        // SAFETY: the caller's promise: four bytes of the ROM from `p` (it has 3 bytes after
+        // the last bank and 3 after the stop marker).
+        unsafe { u32::from_le_bytes(p.cast::<[u8; 4]>().read()) }
+    }
+
+    /// [`Cart::run_len`] at `p` (from [`Cart::run_start`]), timer polls included.
+    #[inline(never)]
+    pub(crate) fn run_len_at(&self, p: *const u8) -> u8 {
+        let i = (p as usize).wrapping_sub(self.rom.as_ptr() as usize);
+        self.runs[i]
+    }
+
+    /// Whether `p` is where [`Cart::run_bytes`] may read (see there), for checks.
+    pub(crate) fn in_run(&self, p: *const u8) -> bool {
+        let i = (p as usize).wrapping_sub(self.rom.as_ptr() as usize);
+        i == Self::RUN_STOP || (i < self.runs.len() && i & 0x0fff <= 0x0ff1)
+    }
+
+    /// An access (read or write) at or above [`Cart::HOT_FROM`] during a frame loop in which
+    /// the next instruction of the current straight-line run is read at `run_next` (from
+    /// [`Cart::run_start`], or anything else outside a run): switches bank if `a` is a
+    /// hotspot. Returns the byte at `a` afterwards, and, if the mapped bank changed, the
+    /// instructions of the run still to come in the bank switched away from (the run must
+    /// stop: its bytes came from that bank).
+    #[inline(never)]
+    pub(crate) fn access_high(&mut self, a: u16, run_next: *const u8) -> (u8, Option<u8>) {
+        let old = self.bank;
+        self.touch(a);
+        let left = (self.bank != old).then(|| {
+            let i = (run_next as usize).wrapping_sub(self.rom.as_ptr() as usize);
+            self.runs.get(i).copied().unwrap_or(0)
+        });
+        (self.peek(a), left)
     }
 
     /// Switches bank if `a` (low 12 bits of an address) is a hotspot.
@@ -228,6 +333,29 @@ impl Cart {
             self.touch(a);
         }
     }
+}
+
+/// [`Cart::run_len`] for every 12-bit address of one 4 KiB bank.
+fn straight_runs(bank: &[u8]) -> Vec<u8> {
+    use super::cpu::{RunKind, OP_LEN, RUN_KIND};
+    let mut runs = vec![0u8; 4096];
+    // The last address where an instruction's three bytes all lie below the hotspots.
+    let last = usize::from(Cart::HOT_FROM) - 3;
+    for a in (0..=last).rev() {
+        let op = bank[a];
+        runs[a] = match RUN_KIND[usize::from(op)] {
+            RunKind::Control => 1,
+            RunKind::Jam => 0,
+            RunKind::Straight => {
+                let next = a + usize::from(OP_LEN[usize::from(op)]);
+                match runs.get(next) {
+                    Some(&n) if next <= last && n != 0 && n < u8::MAX => n + 1,
+                    _ => 0,
+                }
+            }
+        };
+    }
+    runs
 }
 
 /// Stella's `Cartridge::autodetectType`, limited to what qarcade implements.

@@ -57,14 +57,43 @@ impl Machine {
             INSTRUCTIONS_PER_FRAME
         };
         let mut bus = self.bus.fast(cap);
-        // The countdown goes below 0 once the cap is spent (or the CPU must stop): one
-        // decrement and a sign test per instruction.
         loop {
+            // A straight-line run in the cartridge (see `Cart::run_len`), when the cap
+            // leaves room for all of it: its instructions are counted at once, and each
+            // one's bytes are read where the one before it said (no address checks). The
+            // run ends after its last instruction, or sooner where the CPU must stop or a
+            // bank switch took its bytes away (the rest is given back to the count).
+            let pc = cpu.pc;
+            let a = usize::from(pc & 0x1fff).wrapping_sub(0x1000);
+            if a < 0x1000 {
+                let n = i32::from(bus.bus.cart.run_len(a));
+                if n != 0 && n <= bus.left {
+                    bus.left -= n;
+                    bus.run_next = bus.bus.cart.run_start(a);
+                    loop {
+                        debug_assert!(bus.bus.cart.in_run(bus.run_next));
+                        // SAFETY: the run's instructions advance the pointer by their
+                        // lengths until the one that ends the run (`Cpu::run_step` stops
+                        // there), or set it to the cartridge's stop marker.
+                        let bytes = unsafe { Cart::run_bytes(bus.run_next) };
+                        let mut w = CodeWindow {
+                            pc: cpu.pc,
+                            bytes,
+                            fast: &mut bus,
+                        };
+                        if cpu.run_step(&mut w, bytes as u8) {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+            }
+            // One instruction at a time: the countdown goes below 0 once the cap is spent
+            // (or the CPU must stop).
             bus.left -= 1;
             if bus.left < 0 {
                 break;
             }
-            let pc = cpu.pc;
             match CodeWindow::at(&mut bus, pc) {
                 Some(mut w) => cpu.step_unjammed_specialised(&mut w),
                 None => cpu.step_unjammed(&mut bus),
@@ -228,12 +257,19 @@ mod tests {
             if seed % 2 == 0 && n >= 4096 {
                 // Code running through the hotspots at the top of every bank: instructions
                 // whose own bytes (opcode or operands) lie on hotspots, and data accesses
-                // to hotspots, then back to the start of the run.
+                // to hotspots, then back to the start of the run. Or (every other such
+                // seed) the same accesses from the middle of each bank, so that bank
+                // switches happen inside straight-line runs.
                 let mut r = image(64, seed ^ 0x5a5a);
+                let (from, to) = if seed % 4 == 0 {
+                    (0xfd0, 0xff9)
+                } else {
+                    (0x7d0, 0x7f9)
+                };
                 for b in (0..n).step_by(4096) {
-                    let mut i = b + 0xfd0 + (r[0] as usize & 7);
+                    let mut i = b + from + (r[0] as usize & 7);
                     let mut k = 1;
-                    while i < b + 0xff9 {
+                    while i < b + to {
                         let pick = r[k % r.len()];
                         k += 1;
                         let ins: &[u8] = match pick % 6 {
@@ -252,8 +288,13 @@ mod tests {
                         }
                     }
                     r.rotate_left(3);
-                    // Jump back from the vectors' neighbourhood; start there.
+                    // Jump back from the vectors' neighbourhood (or from the middle); start
+                    // there.
                     img[b + 0xff9..b + 0xffe].copy_from_slice(&[0x4c, 0xd0, 0xff, 0xd0, 0xff]);
+                    if seed % 4 == 2 {
+                        img[b + 0x7f9..b + 0x7fc].copy_from_slice(&[0x4c, 0xd0, 0xf7]);
+                        img[b + 0xffc..b + 0xffe].copy_from_slice(&[0xd0, 0xf7]);
+                    }
                 }
             }
             let Ok(cart) = Cart::from_image(&img) else {

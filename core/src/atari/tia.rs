@@ -44,6 +44,18 @@ fn draws_nothing(addr: u16) -> bool {
     (SET >> (addr & 0x3f)) & 1 != 0
 }
 
+/// [`Tia::deferred_clock`] when nothing is deferred.
+const NOT_DEFERRED: i32 = i32::MIN;
+
+/// A [`Tia::fast_match`] entry no written value matches.
+const NO_FAST_MATCH: u16 = 0x0001;
+
+/// A [`Tia::fast_match`] entry: the values with `value & mask == expect`.
+#[inline(always)]
+const fn fast_match(mask: u8, expect: u8) -> u16 {
+    (mask as u16) << 8 | expect as u16
+}
+
 /// Stella's `Controller::maximumResistance` (an unconnected pot).
 pub const MAX_RESISTANCE: i32 = i32::MAX;
 /// Stella's `Controller::minimumResistance`.
@@ -138,9 +150,19 @@ pub struct Tia {
     bg_line: [u8; 160],
     bg_key: u64,
 
+    /// [`Tia::write`]'s fast paths apply to writes at bus cycles below this (0 while an HMOVE
+    /// blank is pending; see [`Tia::refresh_fast_until`]).
+    fast_until: u32,
+    /// `clock_when_frame_started / 3` (C's division), as a cycle count (for WSYNC).
+    line_start_cycle: u32,
+    /// For each register (`addr & 0x3f`), which written values leave every register as it
+    /// is: those with `value & mask == expect`, packed as `mask << 8 | expect` (an expect
+    /// bit outside the mask: no value). See [`Tia::refresh_fast_match`].
+    fast_match: [u16; 64],
     /// Drawing deferred by accesses that change nothing drawn: Stella draws up to every
     /// access, but drawing later in one go gives the same pixels (see `defer_update`).
-    deferred: bool,
+    /// Where the deferred drawing goes up to; [`NOT_DEFERRED`] when nothing is deferred
+    /// (a clock so early that drawing up to it would draw nothing anyway).
     deferred_clock: i32,
 
     /// Tests: draw with the reference renderer.
@@ -241,13 +263,16 @@ impl Tia {
             dump_disabled_cycle: 0,
             bg_line: [0; 160],
             bg_key: u64::MAX,
-            deferred: false,
-            deferred_clock: 0,
+            fast_until: 0,
+            line_start_cycle: 0,
+            fast_match: [NO_FAST_MATCH; 64],
+            deferred_clock: NOT_DEFERRED,
             #[cfg(test)]
             use_reference: false,
             #[cfg(test)]
             never_defer: false,
         };
+        t.refresh_fast_match();
         t.frame_reset(0);
         t
     }
@@ -327,7 +352,8 @@ impl Tia {
         self.cosmic_ark_counter = 0;
         self.dump_enabled = false;
         self.dump_disabled_cycle = 0;
-        self.deferred = false;
+        self.deferred_clock = NOT_DEFERRED;
+        self.refresh_fast_match();
         self.frame_reset(0);
     }
 
@@ -350,6 +376,64 @@ impl Tia {
         self.vsync_finish_clock = 0x7fff_ffff;
         self.scanline_count_for_last_frame = 0;
         self.current_scanline = 0;
+        self.refresh_fast_until();
+    }
+
+    /// Recomputes [`Tia::fast_until`]: the fast paths need the frame not too long (fewer than
+    /// 291 whole scanlines since it started, a count that is never negative there) and no
+    /// HMOVE blank pending. With the frame started at most a line before cycle 0, that is
+    /// every cycle below a bound; otherwise none.
+    fn refresh_fast_until(&mut self) {
+        self.line_start_cycle = (self.clock_when_frame_started / 3) as u32;
+        let limit = (MAX_SCANLINES + 1) * CLOCKS_PER_LINE;
+        let started = self.clock_when_frame_started;
+        self.fast_until = if self.hmove_blank || started > 0 || started <= -limit {
+            0
+        } else {
+            // cycles * 3 - started < limit.
+            ((limit + started + 2) / 3) as u32
+        };
+    }
+
+    /// Recomputes [`Tia::fast_match`] from the registers.
+    fn refresh_fast_match(&mut self) {
+        self.refresh_fast_pf();
+        self.refresh_fast_grp();
+        self.refresh_fast_enables();
+    }
+
+    /// [`Tia::fast_match`]'s playfield entries.
+    #[inline(always)]
+    fn refresh_fast_pf(&mut self) {
+        let pf = self.pf;
+        self.fast_match[0x0d] = fast_match(0xf0, ((pf & 0x0f) as u8) << 4);
+        self.fast_match[0x0e] = fast_match(0xff, (pf >> 4) as u8);
+        self.fast_match[0x0f] = fast_match(0xff, (pf >> 12) as u8);
+    }
+
+    /// [`Tia::fast_match`]'s graphics entries (they depend on ENABL's delayed copy too).
+    #[inline(always)]
+    fn refresh_fast_grp(&mut self) {
+        // GRP0 := value, GRP1's delayed copy := GRP1.
+        self.fast_match[0x1b] = if self.dgrp[1] == self.grp[1] {
+            fast_match(0xff, self.grp[0])
+        } else {
+            NO_FAST_MATCH
+        };
+        // GRP1 := value, GRP0's and ENABL's delayed copies := GRP0, ENABL.
+        self.fast_match[0x1c] = if self.dgrp[0] == self.grp[0] && self.denabl == self.enabl {
+            fast_match(0xff, self.grp[1])
+        } else {
+            NO_FAST_MATCH
+        };
+    }
+
+    /// [`Tia::fast_match`]'s enable entries.
+    #[inline(always)]
+    fn refresh_fast_enables(&mut self) {
+        self.fast_match[0x1d] = fast_match(0x02, u8::from(self.enam[0]) << 1);
+        self.fast_match[0x1e] = fast_match(0x02, u8::from(self.enam[1]) << 1);
+        self.fast_match[0x1f] = fast_match(0x02, u8::from(self.enabl) << 1);
     }
 
     /// Stella's `systemCyclesReset`: the bus counter is about to restart from 0 after `cycles`.
@@ -362,7 +446,10 @@ impl Tia {
         self.clock_at_last_update = self.clock_at_last_update.wrapping_sub(clocks);
         self.vsync_finish_clock = self.vsync_finish_clock.wrapping_sub(clocks);
         self.last_hmove_clock = self.last_hmove_clock.wrapping_sub(clocks);
-        self.deferred_clock = self.deferred_clock.wrapping_sub(clocks);
+        if self.deferred_clock != NOT_DEFERRED {
+            self.deferred_clock = self.deferred_clock.wrapping_sub(clocks);
+        }
+        self.refresh_fast_until();
     }
 
     /// First half of Stella's `startFrame`, before the bus counter restarts: swaps the
@@ -385,6 +472,7 @@ impl Tia {
         self.clocks_to_end_of_scanline = CLOCKS_PER_LINE;
         self.fp = 0;
         self.frame_greyed = false;
+        self.refresh_fast_until();
     }
 
     /// The end of Stella's `TIA::update`, once the CPU has stopped: end the frame, or grey
@@ -447,11 +535,8 @@ impl Tia {
         }
         if self.hmove_blank {
             self.update_frame(clock);
-        } else if self.deferred {
-            self.deferred_clock = self.deferred_clock.max(clock);
         } else {
-            self.deferred = true;
-            self.deferred_clock = clock;
+            self.defer_update_lazily(clock);
         }
     }
 
@@ -459,16 +544,11 @@ impl Tia {
     #[inline(always)]
     fn defer_update_lazily(&mut self, clock: i32) {
         debug_assert!(!self.hmove_blank);
-        self.deferred_clock = if self.deferred {
-            self.deferred_clock.max(clock)
-        } else {
-            clock
-        };
-        self.deferred = true;
+        self.deferred_clock = self.deferred_clock.max(clock);
     }
 
     fn flush_deferred(&mut self) {
-        if self.deferred {
+        if self.deferred_clock != NOT_DEFERRED {
             self.update_frame(self.deferred_clock);
         }
     }
@@ -477,12 +557,7 @@ impl Tia {
     /// deferred point, if that is later).
     #[inline]
     fn update_frame(&mut self, clock: i32) {
-        let clock = if self.deferred {
-            self.deferred = false;
-            clock.max(self.deferred_clock)
-        } else {
-            clock
-        };
+        let clock = clock.max(std::mem::replace(&mut self.deferred_clock, NOT_DEFERRED));
         if clock < self.clock_start_display
             || self.clock_at_last_update >= self.clock_stop_display
             || self.clock_at_last_update >= clock
@@ -517,6 +592,19 @@ impl Tia {
             {
                 self.clock_at_last_update = self.clock_at_last_update.wrapping_add(CLOCKS_PER_LINE);
                 self.end_of_scanline();
+                // The whole lines after it are the same line again: the end of a line
+                // changes nothing drawn (unless Cosmic Ark's missile moves), so they are
+                // copies of it.
+                if !self.cosmic_ark {
+                    while clock > self.clock_at_last_update.wrapping_add(CLOCKS_PER_LINE) {
+                        let fp = self.fp;
+                        self.cur.copy_within(fp - 160..fp, fp);
+                        self.fp = fp + 160;
+                        self.clock_at_last_update =
+                            self.clock_at_last_update.wrapping_add(CLOCKS_PER_LINE);
+                        self.end_of_scanline();
+                    }
+                }
                 continue;
             }
             let mut from_line_start = CLOCKS_PER_LINE - self.clocks_to_end_of_scanline;
@@ -567,6 +655,7 @@ impl Tia {
                 self.cur[line_fp..line_fp + blanks].fill(0);
                 if to_update + from_line_start >= HBLANK + 8 {
                     self.hmove_blank = false;
+                    self.refresh_fast_until();
                 }
             }
 
@@ -741,63 +830,95 @@ impl Tia {
     /// A TIA write. Returns the CPU cycles to stall (WSYNC).
     #[inline]
     pub fn write(&mut self, addr: u16, value: u8, cycles: u32, last_access_was_read: bool) -> u32 {
+        match self.write_fast(addr, value, cycles, last_access_was_read) {
+            Some(stall) => stall,
+            None => self.write_general(addr, value, cycles, last_access_was_read),
+        }
+    }
+
+    /// The part of [`Tia::write`] that the CPU's hot loop runs inline: the frequent writes
+    /// that only defer drawing (and WSYNC), calling nothing. `None`: not one of those, the
+    /// write is still to be made ([`Tia::write_general`]).
+    #[inline(always)]
+    pub(crate) fn write_fast(
+        &mut self,
+        addr: u16,
+        value: u8,
+        cycles: u32,
+        last_access_was_read: bool,
+    ) -> Option<u32> {
         // Kernels rewrite the playfield, graphics and enable registers on every line, most
         // often with what they already hold: such a write leaves every register as it is
         // (checked below), so all it does is draw, lazily, up to where it lands. Those
-        // writes and WSYNC are handled here without calling anything (the host function
-        // needs no register saves); all else, and any write while an HMOVE blank is pending
+        // writes and WSYNC are handled here without calling anything; all else, and any write while an HMOVE blank is pending
         // (drawing is eager then, see `defer_update`), takes the general path.
         // Tests: the eager TIA (the deferred drawing's fuzz reference) takes the general
         // path for every write, so that the fuzz checks the fast paths too.
         #[cfg(test)]
         if self.never_defer {
-            return self.write_general(addr, value, cycles, last_access_was_read);
+            return None;
+        }
+        // The frame not too long (it ends at a write that comes too late), no negative
+        // count of clocks since it started (C's negative remainders), no HMOVE blank pending
+        // (drawing is eager then): the general path does all of those.
+        if cycles >= self.fast_until {
+            return None;
         }
         let clock = cycles.wrapping_mul(3) as i32;
-        // Colour clocks since the frame started. A frame that runs too long ends at this
-        // write, and a negative count (only after the counter wraps in a frame that never
-        // ends) has C's negative remainders: the general path does both.
         let since_start = clock.wrapping_sub(self.clock_when_frame_started);
-        if !(0..(MAX_SCANLINES + 1) * CLOCKS_PER_LINE).contains(&since_start) || self.hmove_blank {
-            return self.write_general(addr, value, cycles, last_access_was_read);
+        debug_assert!(
+            (0..(MAX_SCANLINES + 1) * CLOCKS_PER_LINE).contains(&since_start) && !self.hmove_blank
+        );
+        let r = usize::from(addr & 0x3f);
+        if r == 0x02 {
+            return Some(self.write_wsync(clock, cycles, last_access_was_read));
         }
-        // The playfield registers' delay, `pf_delay(hpos)`: it depends on `(hpos / 3) & 3`,
-        // and as a line is 76 * 3 clocks (76 a multiple of 4), that is `(since_start / 3) & 3`.
-        let pf_delay_here = || {
-            let d = PF_DELAY_BY_PHASE[((since_start as u32 / 3) & 3) as usize];
-            debug_assert_eq!(d, pf_delay(self.hpos_of(clock)));
-            d
-        };
         debug_assert!(self.derived_state_consistent());
         // The derived state (what the players draw, the enable bits) always agrees with the
         // registers (every write that changes one recomputes it), so a register rewritten
         // with what it holds changes nothing: comparing the registers is enough.
-        let on = value & 0x02 != 0;
-        let delay = match addr & 0x3f {
-            0x02 => return self.write_wsync(clock, cycles, last_access_was_read),
-            0x0d if self.pf & 0x0f == ((value >> 4) & 0x0f) as u32 => pf_delay_here(),
-            0x0e if (self.pf >> 4) & 0xff == value as u32 => pf_delay_here(),
-            0x0f if self.pf >> 12 == value as u32 => pf_delay_here(),
-            // GRP0 := value, GRP1's delayed copy := GRP1.
-            0x1b if self.grp[0] == value && self.dgrp[1] == self.grp[1] => 1,
-            // GRP1 := value, GRP0's and ENABL's delayed copies := GRP0, ENABL.
-            0x1c if self.grp[1] == value
-                && self.dgrp[0] == self.grp[0]
-                && self.denabl == self.enabl =>
-            {
-                1
-            }
-            0x1d if self.enam[0] == on => 0,
-            0x1e if self.enam[1] == on => 0,
-            0x1f if self.enabl == on => 0,
-            _ => return self.write_general(addr, value, cycles, last_access_was_read),
+        let m = self.fast_match[r];
+        if value & (m >> 8) as u8 != m as u8 {
+            return None;
+        }
+        debug_assert!(matches!(r, 0x0d..=0x0f | 0x1b..=0x1f));
+        debug_assert!(self.write_keeps_registers(r as u16, value));
+        let delay = if r < 0x10 {
+            // The playfield registers' delay, `pf_delay(hpos)`: it depends on
+            // `(hpos / 3) & 3`, and as a line is 76 * 3 clocks (76 a multiple of 4), that
+            // is `(since_start / 3) & 3`.
+            let d = PF_DELAY_BY_PHASE[((since_start as u32 / 3) & 3) as usize];
+            debug_assert_eq!(d, pf_delay(self.hpos_of(clock)));
+            d
+        } else {
+            // GRP0/GRP1: 1, the enables: 0.
+            i32::from(r < 0x1d)
         };
         debug_assert!(match POKE_DELAY[usize::from(addr & 0x3f)] {
             d if d >= 0 => i32::from(d) == delay,
             _ => (2..=5).contains(&delay),
         });
         self.defer_update_lazily(clock.wrapping_add(delay));
-        0
+        Some(0)
+    }
+
+    /// Whether writing `value` to register `r` leaves every register as it is (what
+    /// [`Tia::fast_match`] tells).
+    fn write_keeps_registers(&self, r: u16, value: u8) -> bool {
+        let on = value & 0x02 != 0;
+        match r {
+            0x0d => self.pf & 0x0f == ((value >> 4) & 0x0f) as u32,
+            0x0e => (self.pf >> 4) & 0xff == value as u32,
+            0x0f => self.pf >> 12 == value as u32,
+            0x1b => self.grp[0] == value && self.dgrp[1] == self.grp[1],
+            0x1c => {
+                self.grp[1] == value && self.dgrp[0] == self.grp[0] && self.denabl == self.enabl
+            }
+            0x1d => self.enam[0] == on,
+            0x1e => self.enam[1] == on,
+            0x1f => self.enabl == on,
+            _ => false,
+        }
     }
 
     /// What the players draw and the enable bits agree with the registers (as
@@ -834,8 +955,11 @@ impl Tia {
         debug_assert_eq!(POKE_DELAY[0x02], 0);
         self.defer_update_lazily(clock);
         if last_access_was_read {
-            let line_start_cycle = (self.clock_when_frame_started / 3) as u32;
-            let to_end = 76 - cycles.wrapping_sub(line_start_cycle) % 76;
+            debug_assert_eq!(
+                self.line_start_cycle,
+                (self.clock_when_frame_started / 3) as u32
+            );
+            let to_end = 76 - cycles.wrapping_sub(self.line_start_cycle) % 76;
             if to_end < 76 {
                 return to_end;
             }
@@ -844,7 +968,7 @@ impl Tia {
     }
 
     #[inline(never)]
-    fn write_general(
+    pub(crate) fn write_general(
         &mut self,
         addr: u16,
         value: u8,
@@ -942,14 +1066,17 @@ impl Tia {
             0x0d => {
                 self.pf = (self.pf & 0x000f_fff0) | ((value >> 4) & 0x0f) as u32;
                 self.update_pf_enabled();
+                self.refresh_fast_pf();
             }
             0x0e => {
                 self.pf = (self.pf & 0x000f_f00f) | ((value as u32) << 4);
                 self.update_pf_enabled();
+                self.refresh_fast_pf();
             }
             0x0f => {
                 self.pf = (self.pf & 0x0000_0fff) | ((value as u32) << 12);
                 self.update_pf_enabled();
+                self.refresh_fast_pf();
             }
             0x10 | 0x11 => self.reset_player((addr - 0x10) as usize, clock),
             0x12 | 0x13 => {
@@ -998,6 +1125,7 @@ impl Tia {
                 self.grp[0] = value;
                 self.dgrp[1] = self.grp[1];
                 self.update_players();
+                self.refresh_fast_grp();
             }
             0x1c => {
                 self.grp[1] = value;
@@ -1005,16 +1133,20 @@ impl Tia {
                 self.denabl = self.enabl;
                 self.update_players();
                 self.update_ball_enabled();
+                self.refresh_fast_grp();
             }
             0x1d | 0x1e => {
                 let i = (addr - 0x1d) as usize;
                 self.enam[i] = value & 0x02 != 0;
+                self.refresh_fast_enables();
                 let bit = if i == 0 { M0_BIT } else { M1_BIT };
                 self.set_enabled(bit, self.enam[i] && !self.resmp[i]);
             }
             0x1f => {
                 self.enabl = value & 0x02 != 0;
                 self.update_ball_enabled();
+                self.refresh_fast_enables();
+                self.refresh_fast_grp();
             }
             0x20 => self.hmp[0] = value >> 4,
             0x21 => self.hmp[1] = value >> 4,
@@ -1066,6 +1198,12 @@ impl Tia {
             0x2c => self.collision = 0,
             _ => {}
         }
+        debug_assert!((0..64u16).all(|r| {
+            let m = self.fast_match[usize::from(r)];
+            [value, m as u8, m as u8 ^ 0x02, m as u8 ^ 0x81]
+                .iter()
+                .all(|&v| (v & (m >> 8) as u8 == m as u8) == self.write_keeps_registers(r, v))
+        }));
         stall
     }
 
@@ -1162,6 +1300,7 @@ impl Tia {
         let x = (self.hpos_of(clock) / 3).clamp(0, 75) as usize;
         if self.allow_hmove_blanks && hmove_blanks(x) {
             self.hmove_blank = true;
+            self.refresh_fast_until();
         }
         fn wrap(p: i16) -> i16 {
             if p >= 160 {

@@ -1317,3 +1317,34 @@ fn run_stops_on_request_and_limit() {
     assert_eq!(n, 4);
     assert_eq!(mem.ram[0x80], 5);
 }
+
+/// Every instruction that does not end a run moves the PC past exactly its `OP_LEN` bytes,
+/// and the ones that end a run are the ones that can go anywhere else.
+#[test]
+fn run_kinds_and_lengths() {
+    let mut rng = Rng(0x5eed);
+    for op in 0..=255u8 {
+        for _ in 0..64 {
+            let mut m = TestMem::new();
+            for b in m.ram.iter_mut() {
+                *b = rng.next() as u8;
+            }
+            let pc = 0x1000 + (rng.next() as u16 & 0x0fff);
+            m.ram[pc as usize] = op;
+            let mut cpu = Cpu::new();
+            cpu.pc = pc;
+            cpu.a = rng.next() as u8;
+            cpu.x = rng.next() as u8;
+            cpu.y = rng.next() as u8;
+            cpu.sp = rng.next() as u8;
+            cpu.set_status(rng.next() as u8);
+            cpu.step(&mut m);
+            let moved = cpu.pc.wrapping_sub(pc);
+            match RUN_KIND[op as usize] {
+                RunKind::Straight => assert_eq!(moved, OP_LEN[op as usize] as u16, "{op:02x}"),
+                RunKind::Jam => assert!(cpu.jammed, "{op:02x}"),
+                RunKind::Control => assert!(!cpu.jammed, "{op:02x}"),
+            }
+        }
+    }
+}
