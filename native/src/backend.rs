@@ -39,7 +39,7 @@ mod wgpu {
         let device = Device::wgpu_options()
             .init()
             .map_err(|e| anyhow!("the wgpu backend could not start: {e}"))?;
-        let name = match any_adapter() {
+        let name = match adapters().into_iter().next() {
             Some(a) => format!("wgpu ({} on {:?}, {:?})", a.name, a.backend, a.device_type),
             None => "wgpu".to_string(),
         };
@@ -52,10 +52,6 @@ mod wgpu {
             .iter()
             .map(|a| a.get_info())
             .collect()
-    }
-
-    fn any_adapter() -> Option<wgpu_api::AdapterInfo> {
-        adapters().into_iter().next()
     }
 
     /// The first adapter that is a real GPU (not a CPU emulation of one).
