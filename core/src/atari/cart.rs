@@ -98,6 +98,9 @@ pub struct Cart {
     rom: Arc<[u8]>,
     scheme: Scheme,
     bank: usize,
+    /// The address of the mapped bank's first byte in [`Cart::rom`] (which clones share, so
+    /// it holds for them too): where [`Cart::run_start`] counts from.
+    mapped_at: usize,
     reset_bank: usize,
     /// A copy of the mapped bank (and 3 more bytes, so that a 4-byte read at any 12-bit
     /// address stays inside): code fetches and reads index it with the 12-bit address
@@ -160,6 +163,7 @@ impl Cart {
             rom: rom.into(),
             scheme,
             bank: 0,
+            mapped_at: 0,
             reset_bank,
             mapped: [0; 4096 + 3],
             runs,
@@ -201,6 +205,7 @@ impl Cart {
     fn select(&mut self, bank: usize) {
         self.bank = bank;
         let from = bank * 4096;
+        self.mapped_at = self.rom.as_ptr().wrapping_add(from).expose_provenance();
         self.mapped[..4096 + 3].copy_from_slice(&self.rom[from..from + 4096 + 3]);
         self.mapped_runs
             .copy_from_slice(&self.run_starts[from..from + 4096]);
@@ -225,9 +230,7 @@ impl Cart {
     /// bank starts: a pointer into the ROM, for [`Cart::run_bytes`].
     #[inline(always)]
     pub(crate) fn run_start(&self, a: usize) -> *const u8 {
-        self.rom
-            .as_ptr()
-            .wrapping_add(self.bank * 4096 + (a & 0x0fff))
+        std::ptr::with_exposed_provenance(self.mapped_at + (a & 0x0fff))
     }
 
     /// Where a run's next instruction is read once it must stop (a jamming opcode).

@@ -301,10 +301,9 @@ pub struct Cpu {
     nz: u16,
     /// Overflow flag.
     pub v: bool,
-    /// Decimal flag.
-    pub d: bool,
-    /// Interrupt-disable flag.
-    pub i: bool,
+    /// The decimal and interrupt-disable flags, where P has them (bits 3 and 2; the rest
+    /// clear): rarely changed, so kept together, ready for a status push.
+    di: u8,
     /// Carry flag.
     pub c: bool,
 }
@@ -340,6 +339,18 @@ impl Cpu {
         self.nz & 0x00ff == 0
     }
 
+    /// Decimal flag.
+    #[inline(always)]
+    pub fn d(&self) -> bool {
+        self.di & 0x08 != 0
+    }
+
+    /// Interrupt-disable flag.
+    #[inline(always)]
+    pub fn i(&self) -> bool {
+        self.di & 0x04 != 0
+    }
+
     /// Sets N and Z independently.
     #[inline(always)]
     fn set_n_z(&mut self, n: bool, z: bool) {
@@ -352,8 +363,7 @@ impl Cpu {
         (self.n() as u8) << 7
             | (self.v as u8) << 6
             | 0x30
-            | (self.d as u8) << 3
-            | (self.i as u8) << 2
+            | self.di
             | (self.z() as u8) << 1
             | self.c as u8
     }
@@ -363,8 +373,7 @@ impl Cpu {
     pub fn set_status(&mut self, p: u8) {
         self.set_n_z(p & 0x80 != 0, p & 0x02 != 0);
         self.v = p & 0x40 != 0;
-        self.d = p & 0x08 != 0;
-        self.i = p & 0x04 != 0;
+        self.di = p & 0x0c;
         self.c = p & 0x01 != 0;
     }
 
@@ -481,7 +490,7 @@ impl Cpu {
     fn adc(&mut self, op: u8) {
         let old_a = self.a;
         let carry = self.c as u16;
-        if !self.d {
+        if !self.d() {
             self.adc_binary_only(op);
         } else {
             let sum = bcd_to_bin(old_a) as u16 + bcd_to_bin(op) as u16 + carry;
@@ -494,7 +503,7 @@ impl Cpu {
 
     #[inline(always)]
     fn sbc(&mut self, op: u8) {
-        if !self.d {
+        if !self.d() {
             self.adc_binary_only(!op);
         } else {
             let old_a = self.a;
@@ -623,7 +632,7 @@ impl Cpu {
     fn arr(&mut self, op: u8) {
         let val = self.a & op;
         let r = (val >> 1) | ((self.c as u8) << 7);
-        if !self.d {
+        if !self.d() {
             self.a = r;
             self.c = r & 0x40 != 0;
             self.v = ((r >> 6) ^ (r >> 5)) & 1 != 0;
@@ -1472,11 +1481,11 @@ impl Cpu {
             // ---- flags
             0x18 => self.c = false,
             0x38 => self.c = true,
-            0x58 => self.i = false,
-            0x78 => self.i = true,
+            0x58 => self.di &= !0x04,
+            0x78 => self.di |= 0x04,
             0xb8 => self.v = false,
-            0xd8 => self.d = false,
-            0xf8 => self.d = true,
+            0xd8 => self.di &= !0x08,
+            0xf8 => self.di |= 0x08,
             // ---- branches
             0x10 => self.branch(m, !self.n()),
             0x30 => self.branch(m, self.n()),
@@ -1549,7 +1558,7 @@ impl Cpu {
                 self.push_after_write(m, self.pc as u8);
                 let p = self.status();
                 self.push_after_write(m, p);
-                self.i = true;
+                self.di |= 0x04;
                 let lo = m.read(0xfffe) as u16;
                 let hi = m.read(0xffff) as u16;
                 self.pc = lo | (hi << 8);

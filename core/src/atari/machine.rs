@@ -67,7 +67,10 @@ impl Machine {
             let a = usize::from(pc & 0x1fff).wrapping_sub(0x1000);
             if a < 0x1000 {
                 let n = i32::from(bus.bus.cart.run_len(a));
-                if n != 0 && n <= bus.left {
+                // `n != 0 && n <= bus.left` in one comparison: the count is never negative
+                // here (it only goes below 0 where the loop stops).
+                debug_assert!(bus.left >= 0);
+                if ((n - 1) as u32) < bus.left as u32 {
                     bus.left -= n;
                     bus.run_next = bus.bus.cart.run_start(a);
                     loop {

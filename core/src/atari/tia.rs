@@ -159,6 +159,10 @@ pub struct Tia {
     /// is: those with `value & mask == expect`, packed as `mask << 8 | expect` (an expect
     /// bit outside the mask: no value). See [`Tia::refresh_fast_match`].
     fast_match: [u16; 64],
+    /// The playfield registers' delay (`pf_delay` of where a write lands in its line) for
+    /// a write at a bus cycle with `cycles & 3 == k`, at `k`: fixed for the frame wherever
+    /// the fast paths apply (set by [`Tia::refresh_frame_timing`]).
+    pf_delay_by_cycle: [i32; 4],
     /// Drawing deferred by accesses that change nothing drawn: Stella draws up to every
     /// access, but drawing later in one go gives the same pixels (see `defer_update`).
     /// Where the deferred drawing goes up to; [`NOT_DEFERRED`] when nothing is deferred
@@ -266,6 +270,7 @@ impl Tia {
             fast_until: 0,
             line_start_cycle: 0,
             fast_match: [NO_FAST_MATCH; 64],
+            pf_delay_by_cycle: [0; 4],
             deferred_clock: NOT_DEFERRED,
             #[cfg(test)]
             use_reference: false,
@@ -376,6 +381,19 @@ impl Tia {
         self.vsync_finish_clock = 0x7fff_ffff;
         self.scanline_count_for_last_frame = 0;
         self.current_scanline = 0;
+        self.refresh_frame_timing();
+    }
+
+    /// After the frame's start moved: [`Tia::pf_delay_by_cycle`], then
+    /// [`Tia::refresh_fast_until`].
+    fn refresh_frame_timing(&mut self) {
+        // The playfield delay depends on `(since_start / 3) & 3`, where
+        // `since_start = 3 * cycles - started`, with `started <= 0` wherever the fast paths
+        // apply: that is `(cycles + (-started) / 3) & 3`.
+        let base = (self.clock_when_frame_started.wrapping_neg() / 3) as u32;
+        for (k, d) in self.pf_delay_by_cycle.iter_mut().enumerate() {
+            *d = PF_DELAY_BY_PHASE[((k as u32).wrapping_add(base) & 3) as usize];
+        }
         self.refresh_fast_until();
     }
 
@@ -449,7 +467,7 @@ impl Tia {
         if self.deferred_clock != NOT_DEFERRED {
             self.deferred_clock = self.deferred_clock.wrapping_sub(clocks);
         }
-        self.refresh_fast_until();
+        self.refresh_frame_timing();
     }
 
     /// First half of Stella's `startFrame`, before the bus counter restarts: swaps the
@@ -472,7 +490,7 @@ impl Tia {
         self.clocks_to_end_of_scanline = CLOCKS_PER_LINE;
         self.fp = 0;
         self.frame_greyed = false;
-        self.refresh_fast_until();
+        self.refresh_frame_timing();
     }
 
     /// The end of Stella's `TIA::update`, once the CPU has stopped: end the frame, or grey
@@ -886,8 +904,8 @@ impl Tia {
         let delay = if r < 0x10 {
             // The playfield registers' delay, `pf_delay(hpos)`: it depends on
             // `(hpos / 3) & 3`, and as a line is 76 * 3 clocks (76 a multiple of 4), that
-            // is `(since_start / 3) & 3`.
-            let d = PF_DELAY_BY_PHASE[((since_start as u32 / 3) & 3) as usize];
+            // is `(since_start / 3) & 3`, fixed by `cycles & 3` for the frame.
+            let d = self.pf_delay_by_cycle[(cycles & 3) as usize];
             debug_assert_eq!(d, pf_delay(self.hpos_of(clock)));
             d
         } else {

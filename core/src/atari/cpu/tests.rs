@@ -945,7 +945,7 @@ fn brk_and_rti() {
     );
     assert_eq!(cpu.pc, 0x1800);
     assert_eq!(cpu.sp, 0xfc);
-    assert!(cpu.i && cpu.d && cpu.c);
+    assert!(cpu.i() && cpu.d() && cpu.c);
     mem.log.clear();
     cpu.step(&mut mem);
     assert_eq!(
