@@ -11,7 +11,7 @@ use burn::module::Module;
 use burn::tensor::{Device, Gradients};
 
 use super::config::AdamConfig;
-use super::params::{read_grads, read_params, write_params};
+use super::params::{take_grads, update_params};
 
 /// Optimizer state: first and second moments per parameter, and the step count.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,11 +35,17 @@ impl Adam {
         }
     }
 
-    /// One update of `module` (whose parameters live on `device`) from `grads`.
+    /// One update of `module` (whose parameters live on `device`) from `grads` (whose entries
+    /// for the module are taken out). Pass the module by value, not a clone, so that its
+    /// tensors have one owner and the CPU backend updates them without copies.
     /// Returns the updated module and the global gradient norm *before* clipping.
-    pub fn step<M: Module>(&mut self, module: M, grads: &Gradients, device: &Device) -> (M, f32) {
-        let mut g = read_grads(&module, grads);
-        let mut params = read_params(&module);
+    pub fn step<M: Module>(
+        &mut self,
+        module: M,
+        grads: &mut Gradients,
+        device: &Device,
+    ) -> (M, f32) {
+        let mut g = take_grads(&module, grads);
         if self.m.is_empty() {
             self.m = g.iter().map(|x| vec![0.0; x.len()]).collect();
             self.v = self.m.clone();
@@ -79,25 +85,25 @@ impl Adam {
                 p[i] -= step_size * m[i] / (v[i].sqrt() * inv_bias2_sqrt + eps);
             }
         };
-        // Two halves on two threads: the fully connected weights alone are 1.6M floats.
-        std::thread::scope(|scope| {
-            for (((p, g), m), v) in params.iter_mut().zip(&g).zip(&mut self.m).zip(&mut self.v) {
-                let p = &mut p.values[..];
-                if p.len() < 1 << 16 {
-                    update(p, g, m, v);
-                    continue;
-                }
-                let half = p.len() / 2;
-                let (p0, p1) = p.split_at_mut(half);
-                let (g0, g1) = g.split_at(half);
-                let (m0, m1) = m.split_at_mut(half);
-                let (v0, v1) = v.split_at_mut(half);
-                let other = scope.spawn(move || update(p1, g1, m1, v1));
-                update(p0, g0, m0, v0);
-                other.join().expect("Adam worker panicked");
+        let (ms, vs) = (&mut self.m, &mut self.v);
+        let module = update_params(module, device, |i, p| {
+            let (g, m, v) = (&g[i][..], &mut ms[i][..], &mut vs[i][..]);
+            if p.len() < 1 << 16 {
+                update(p, g, m, v);
+                return;
             }
+            // Two halves on two threads: the fully connected weights alone are 1.6M floats.
+            let half = p.len() / 2;
+            let (p0, p1) = p.split_at_mut(half);
+            let (g0, g1) = g.split_at(half);
+            let (m0, m1) = m.split_at_mut(half);
+            let (v0, v1) = v.split_at_mut(half);
+            std::thread::scope(|scope| {
+                scope.spawn(|| update(p1, g1, m1, v1));
+                update(p0, g0, m0, v0);
+            });
         });
-        (write_params(module, params, device), norm)
+        (module, norm)
     }
 }
 

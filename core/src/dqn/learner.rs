@@ -157,9 +157,9 @@ impl Learner {
         };
 
         // 5. Backward, clip, Adam.
-        let grads = loss.backward();
-        let online = self.online.clone();
-        let (online, grad_norm) = self.adam.step(online, &grads, &self.device);
+        let mut grads = loss.backward();
+        let online = self.online.take();
+        let (online, grad_norm) = self.adam.step(online, &mut grads, &self.device);
         self.online = online;
         self.updates += 1;
 

@@ -39,14 +39,15 @@ pub fn read_params<M: Module>(module: &M) -> Vec<ParamData> {
     v.0
 }
 
-/// The gradient of every float parameter of `module` (zeros where a parameter got none), in
-/// visit order.
-pub fn read_grads<M: Module>(module: &M, grads: &Gradients) -> Vec<Vec<f32>> {
-    struct V<'a>(&'a Gradients, Vec<Vec<f32>>);
+/// Takes the gradient of every float parameter of `module` out of `grads` (zeros where a
+/// parameter got none), in visit order. Taking (not cloning) leaves the backend's buffer with one
+/// owner, so on the CPU backend it becomes the `Vec` without a copy.
+pub fn take_grads<M: Module>(module: &M, grads: &mut Gradients) -> Vec<Vec<f32>> {
+    struct V<'a>(&'a mut Gradients, Vec<Vec<f32>>);
     impl ModuleVisitor for V<'_> {
         fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
             let t = param.val();
-            let g = match t.grad(self.0) {
+            let g = match t.grad_remove(self.0) {
                 Some(g) => host_vec(g),
                 None => vec![0.0; t.shape().num_elements()],
             };
@@ -56,6 +57,34 @@ pub fn read_grads<M: Module>(module: &M, grads: &Gradients) -> Vec<Vec<f32>> {
     let mut v = V(grads, Vec::new());
     module.visit(&mut v);
     v.1
+}
+
+/// Rewrites every float parameter of `module` in place on the host: `f(i, values)` for the
+/// `i`-th parameter (visit order), then the values go back to `device` under the same id (with
+/// gradients required on an autodiff device). Each tensor is moved out of the module, so when
+/// the module is its only owner the CPU backend hands over its buffer and takes the `Vec` back
+/// without copying either way.
+pub fn update_params<M: Module>(module: M, device: &Device, f: impl FnMut(usize, &mut [f32])) -> M {
+    struct U<'a, F> {
+        f: F,
+        next: usize,
+        device: &'a Device,
+    }
+    impl<F: FnMut(usize, &mut [f32])> ModuleMapper for U<'_, F> {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            let (id, old, mapper) = param.consume();
+            let shape = old.dims();
+            let mut values = host_vec(old);
+            (self.f)(self.next, &mut values);
+            self.next += 1;
+            let mut t: Tensor<D> = Tensor::from_data(TensorData::new(values, shape), self.device);
+            if self.device.is_autodiff() {
+                t = t.require_grad();
+            }
+            Param::from_mapped_value(id, t, mapper)
+        }
+    }
+    module.map(&mut U { f, next: 0, device })
 }
 
 /// Replaces every float parameter of `module` by `values[i]` (visit order, consumed), on `device`;
