@@ -61,6 +61,10 @@ fn main() {
     time("fc1 fwd, W stored [out,in]", 32, 3136, 512, false, true);
     time("fc1 xgrad, W stored [out,in]", 32, 512, 3136, false, false);
     time("fc1 wgrad^T g^T x", 512, 32, 3136, true, false);
+    time("fc1 fwd as W x^T", 512, 3136, 32, false, true);
+    time("fc1 xgrad^T as W^T g^T", 3136, 512, 32, true, true);
+    time("fc1 fwd batch 1, x W^T", 1, 3136, 512, false, true);
+    time("fc1 fwd batch 1, W x^T", 512, 3136, 1, false, true);
     time("stem fwd as W^T P^T", 32, 256, 12800, false, false);
     time("stem wgrad G P, P as view", 32, 12800, 256, false, true);
     time("stem wgrad G P, P contiguous", 32, 12800, 256, false, false);

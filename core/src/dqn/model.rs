@@ -167,8 +167,7 @@ impl NetConfig {
 pub struct QNetwork {
     conv_w: Vec<Param<Tensor<2>>>,
     conv_b: Vec<Param<Tensor<1>>>,
-    /// `[out, in]` (PyTorch's `nn.Linear` layout: on flex, the input gradient `g @ W` is then
-    /// a product with a contiguous matrix, 4x faster than with a transposed view).
+    /// `[out, in]`, PyTorch's `nn.Linear` layout, applied by [`fc_product`].
     fc_w: Vec<Param<Tensor<2>>>,
     fc_b: Vec<Param<Tensor<1>>>,
     /// Per conv layer: kernel, stride, input height, input width, input channels.
@@ -339,18 +338,15 @@ impl QNetwork {
     }
 }
 
-/// `x @ W^T` for a fully connected layer with `W` stored `[out, in]`, computed as `(W @ x^T)^T`
-/// when autodiff is on: then the weight gradient comes out of the backward pass as the
-/// contiguous `[out, in]` product `g^T @ x`. Written as `x @ W^T`, autodiff produces
-/// `x^T @ g` (`[in, out]`) and hands back its transposed view, which the CPU backend then copies
-/// element by element (1.6M floats for the Nature CNN's first fully connected layer: ~7% of a
-/// train step's CPU time). Without autodiff the plain `x @ W^T` is used (fastest forward).
+/// `x @ W^T` for a fully connected layer with `W` stored `[out, in]`, computed as `(W @ x^T)^T`.
+/// Under autodiff the weight gradient then comes out of the backward pass as the contiguous
+/// `[out, in]` product `g^T @ x`; written as `x @ W^T`, autodiff produces `x^T @ g` (`[in, out]`)
+/// and hands back its transposed view, which the CPU backend then copies element by element
+/// (1.6M floats for the Nature CNN's first fully connected layer: ~7% of a train step's CPU
+/// time). The forward is faster this way too on flex (batch 32: 1.0 vs 1.6 ms for the first
+/// layer, `examples/dqn_gemms.rs`; batch 1: the same).
 fn fc_product(x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
-    if x.device().is_autodiff() {
-        w.matmul(x.transpose()).transpose()
-    } else {
-        x.matmul(w.transpose())
-    }
+    w.matmul(x.transpose()).transpose()
 }
 
 /// Row of conv layer `i`'s weight matrix that multiplies input channel `c` at kernel offset
