@@ -130,6 +130,7 @@ impl Bus {
                 max_instructions
             },
             run_next: std::ptr::null(),
+            pc_bias: 0,
             bus: self,
         }
     }
@@ -182,6 +183,10 @@ pub(crate) struct FastBus<'a> {
     /// after the current instruction; null outside a run and during the instruction that
     /// ends it (see `Machine::run_frame`).
     pub run_next: *const u8,
+    /// During a straight-line run: the PC of the instruction read at `run_next`, less
+    /// `run_next`'s address (wrapping), so that the PC need not be counted through the run
+    /// (see [`FastBus::next_pc`]). Kept true when a stop moves `run_next` to the stop marker.
+    pub pc_bias: usize,
 }
 
 impl FastBus<'_> {
@@ -230,7 +235,49 @@ impl FastBus<'_> {
     #[inline(always)]
     fn stop(&mut self) {
         self.left = 0;
-        self.run_next = self.bus.cart.run_stop();
+        self.stop_run();
+    }
+
+    /// The running straight-line run (if any) stops after the current instruction: its next
+    /// instruction is read at the stop marker, with the PC it would have had.
+    #[inline(always)]
+    fn stop_run(&mut self) {
+        let stop = self.bus.cart.run_stop();
+        self.pc_bias = self
+            .pc_bias
+            .wrapping_add(self.run_next.addr())
+            .wrapping_sub(stop.addr());
+        self.run_next = stop;
+    }
+
+    /// Starts the straight-line run at `pc` (see `Cart::run_len`), if there is one in the
+    /// cartridge and the frame's cap leaves room for all of it: its instructions are
+    /// counted at once. The caller runs it with `Cpu::run_step` until that says it is over.
+    #[inline(always)]
+    pub fn start_run(&mut self, pc: u16) -> bool {
+        let a = usize::from(pc & 0x1fff).wrapping_sub(0x1000);
+        if a >= 0x1000 {
+            return false;
+        }
+        let n = i32::from(self.bus.cart.run_len(a));
+        // `n != 0 && n <= self.left` in one comparison: the count is never negative here
+        // (it only goes below 0 where the frame loop stops).
+        debug_assert!(self.left >= 0);
+        if ((n - 1) as u32) >= self.left as u32 {
+            return false;
+        }
+        self.left -= n;
+        let start = self.bus.cart.run_start(a);
+        self.run_next = start;
+        self.pc_bias = usize::from(pc).wrapping_sub(start.addr());
+        true
+    }
+
+    /// The PC of the running straight-line run's next instruction (see
+    /// [`FastBus::pc_bias`]).
+    #[inline(always)]
+    fn next_pc(&self) -> u16 {
+        self.run_next.addr().wrapping_add(self.pc_bias) as u16
     }
 
     /// An access to the cartridge at or above [`Cart::HOT_FROM`] (`a`: 12-bit address):
@@ -241,7 +288,7 @@ impl FastBus<'_> {
         let (v, switched) = self.bus.cart.access_high(a, self.run_next);
         if let Some(left_in_run) = switched {
             self.left += i32::from(left_in_run);
-            self.run_next = self.bus.cart.run_stop();
+            self.stop_run();
         }
         v
     }
@@ -387,6 +434,19 @@ impl Memory for CodeWindow<'_, '_> {
         }
         self.fast.left += i32::from(self.fast.bus.cart.run_len_at(self.fast.run_next));
         true
+    }
+
+    /// Derived from where the run's next instruction is read; the window's own PC follows.
+    #[inline(always)]
+    fn run_pc(&mut self, _pc: u16) -> u16 {
+        self.pc = self.fast.next_pc();
+        self.pc
+    }
+
+    /// The next run starts right away where it can, inside the frame loop's run loop.
+    #[inline(always)]
+    fn run_chain(&mut self, pc: u16) -> bool {
+        self.fast.start_run(pc)
     }
 
     #[inline(always)]

@@ -73,6 +73,22 @@ pub trait Memory {
     fn run_stops_at_lda_abs(&mut self) -> bool {
         false
     }
+    /// Told by [`Cpu::run_step`] after the instruction that ends a straight-line run, with
+    /// the PC it left: whether a new run starts there (the memory may chain the next run
+    /// on at once, without the caller's loop looking it up).
+    #[inline(always)]
+    fn run_chain(&mut self, _pc: u16) -> bool {
+        false
+    }
+    /// Asked by [`Cpu::run_step`] for the PC (`pc`: the CPU's own count) before an
+    /// instruction of a straight-line run that needs it: one that ends the run, or where
+    /// the run stops. A memory that knows where the run's next instruction lies may derive
+    /// it from that, so that the count through the run's straight-line instructions is
+    /// never used (and not kept, in the compiled loop).
+    #[inline(always)]
+    fn run_pc(&mut self, pc: u16) -> u16 {
+        pc
+    }
 }
 
 /// How an opcode figures in a straight-line run of instructions (see [`Cpu::run_step`]).
@@ -749,11 +765,16 @@ impl Cpu {
 
     /// One instruction of a straight-line run (see `Machine::run_frame`): `op` is the byte
     /// at the PC, already read by the caller. Returns true when the run is over: after an
-    /// instruction that ends it ([`RunKind::Control`]), or, without running anything, for a
-    /// jamming opcode (the run's marker for "stop here": real ones are never part of a run)
-    /// and where [`Memory::run_stops_at_lda_abs`] says so.
-    /// Otherwise the same as [`Cpu::step_unjammed_specialised`] without its `after_op`,
-    /// plus a [`Memory::run_advance`] right after the opcode fetch.
+    /// instruction that ends it ([`RunKind::Control`]) unless [`Memory::run_chain`] starts
+    /// the next one, or, without running anything, for a jamming opcode (the run's marker
+    /// for "stop here": real ones are never part of a run) and where
+    /// [`Memory::run_stops_at_lda_abs`] says so. Otherwise the same as
+    /// [`Cpu::step_unjammed_specialised`] without its `after_op`, plus a
+    /// [`Memory::run_advance`] right after the opcode fetch.
+    ///
+    /// The PC is taken from [`Memory::run_pc`] where it is needed: before an instruction
+    /// that ends the run, and where the run stops (so it is right whenever this returns
+    /// true); in between it may be stale.
     #[inline(always)]
     pub(crate) fn run_step<M: Memory>(&mut self, m: &mut M, op: u8) -> bool {
         macro_rules! dispatch {
@@ -761,14 +782,22 @@ impl Cpu {
                 match $op {
                     $($k => {
                         let kind = RUN_KIND[$k];
-                        if kind == RunKind::Jam || ($k == 0xad && m.run_stops_at_lda_abs()) {
+                        // Debug builds keep the PC right everywhere, for the checks.
+                        if kind != RunKind::Straight || cfg!(debug_assertions) {
+                            self.pc = m.run_pc(self.pc);
+                        }
+                        if kind == RunKind::Jam {
+                            return true;
+                        }
+                        if $k == 0xad && m.run_stops_at_lda_abs() {
+                            self.pc = m.run_pc(self.pc);
                             return true;
                         }
                         self.fetch(m);
                         m.run_advance(OP_LEN[$k] as usize, kind == RunKind::Control);
                         m.add_cycles(BASE_CYCLES[$k] as u32);
                         self.execute(m, $k);
-                        kind == RunKind::Control
+                        kind == RunKind::Control && !m.run_chain(self.pc)
                     })*
                 }
             };
