@@ -171,6 +171,8 @@ impl Memory for Bus {
 pub(crate) struct FastBus<'a> {
     pub bus: &'a mut Bus,
     pub cycles: u32,
+    /// The data bus, except while a [`CodeWindow`] runs an instruction (the window keeps
+    /// it, see [`CodeWindow::db`]): after the instructions that the frame may end with.
     pub data_bus: u8,
     /// Instructions the CPU may still run this frame: the cap, counted down, and set to 0
     /// when the CPU must stop (the TIA asked for it, see `Tia::stop_cpu`, or the CPU jammed),
@@ -199,6 +201,9 @@ impl FastBus<'_> {
 }
 
 impl FastBus<'_> {
+    /// A write, leaving [`FastBus::data_bus`] to the caller except where the CPU must stop
+    /// (the frame may end after this instruction: the write is its last access then, as a
+    /// write is in every instruction that does not end a run).
     #[inline(always)]
     fn write_to(&mut self, addr: u16, value: u8, after_read: bool) {
         let a = addr & 0x1fff;
@@ -219,6 +224,7 @@ impl FastBus<'_> {
                         .write_general(a, value, self.cycles, after_read);
                     // Only TIA writes ask the CPU to stop.
                     if self.bus.tia.stop_cpu {
+                        self.data_bus = value;
                         self.stop();
                     }
                     stall
@@ -228,7 +234,25 @@ impl FastBus<'_> {
         } else {
             self.bus.write_riot(a, value, self.cycles);
         }
-        self.data_bus = value;
+    }
+
+    /// A read, the data bus before it being `data_bus` (what undriven TIA bits show); the
+    /// caller keeps the data bus.
+    #[inline(always)]
+    fn read_after(&mut self, addr: u16, data_bus: u8) -> u8 {
+        let a = addr & 0x1fff;
+        if a & 0x1000 != 0 {
+            let c = a & 0x0fff;
+            if c >= Cart::HOT_FROM {
+                self.cart_high(c)
+            } else {
+                self.bus.cart.peek(c)
+            }
+        } else if a & 0x0280 == 0x0080 {
+            self.bus.riot.ram[usize::from(a & 0x7f)]
+        } else {
+            self.bus.read_io(a, self.cycles, data_bus)
+        }
     }
 
     /// The CPU must stop after the current instruction: no more instructions this frame.
@@ -297,19 +321,7 @@ impl FastBus<'_> {
 impl Memory for FastBus<'_> {
     #[inline(always)]
     fn read(&mut self, addr: u16) -> u8 {
-        let a = addr & 0x1fff;
-        let v = if a & 0x1000 != 0 {
-            let c = a & 0x0fff;
-            if c >= Cart::HOT_FROM {
-                self.cart_high(c)
-            } else {
-                self.bus.cart.peek(c)
-            }
-        } else if a & 0x0280 == 0x0080 {
-            self.bus.riot.ram[usize::from(a & 0x7f)]
-        } else {
-            self.bus.read_io(a, self.cycles, self.data_bus)
-        };
+        let v = self.read_after(addr, self.data_bus);
         self.data_bus = v;
         v
     }
@@ -317,11 +329,13 @@ impl Memory for FastBus<'_> {
     #[inline(always)]
     fn write(&mut self, addr: u16, value: u8) {
         self.write_to(addr, value, true);
+        self.data_bus = value;
     }
 
     #[inline(always)]
     fn write_after_write(&mut self, addr: u16, value: u8) {
         self.write_to(addr, value, false);
+        self.data_bus = value;
     }
 
     #[inline(always)]
@@ -354,6 +368,13 @@ pub(crate) struct CodeWindow<'a, 'b> {
     pub pc: u16,
     /// The bytes at `pc`, `pc + 1`, `pc + 2` (and one more), little-endian.
     pub bytes: u32,
+    /// The data bus during the instruction (its opcode fetch sets it first). The window
+    /// keeps it rather than the fast bus, as nothing after the instruction reads it (the
+    /// next one starts with its opcode fetch) except at the end of the frame: the frame
+    /// loop hands it over ([`CodeWindow::end`]) where the frame may end, after an
+    /// instruction run alone or one that ends a run; and a write that stops the CPU hands
+    /// it over itself (see `FastBus::write_to`).
+    pub db: u8,
 }
 
 impl<'a, 'b> CodeWindow<'a, 'b> {
@@ -364,7 +385,12 @@ impl<'a, 'b> CodeWindow<'a, 'b> {
         let a = usize::from(pc & 0x1fff).wrapping_sub(0x1000);
         if a <= usize::from(Cart::HOT_FROM - 3) {
             let bytes = fast.bus.cart.peek4(a);
-            Some(CodeWindow { fast, pc, bytes })
+            Some(CodeWindow {
+                fast,
+                pc,
+                bytes,
+                db: 0,
+            })
         } else {
             None
         }
@@ -372,6 +398,12 @@ impl<'a, 'b> CodeWindow<'a, 'b> {
 }
 
 impl CodeWindow<'_, '_> {
+    /// Hands the data bus over to the fast bus, after the instruction.
+    #[inline(always)]
+    pub fn end(self) {
+        self.fast.data_bus = self.db;
+    }
+
     /// After a `LDA INTIM` (any mirror, absolute) directly followed by `BNE` back to it, the
     /// usual wait for the RIOT timer: while INTIM reads at least 1 and the timer has not
     /// expired, every poll is a read without side effects that loops again, so the polls up
@@ -391,7 +423,7 @@ impl CodeWindow<'_, '_> {
         ) {
             self.fast.left -= 2 * k as i32;
             self.fast.cycles = self.fast.cycles.wrapping_add(cycles);
-            self.fast.data_bus = v;
+            self.db = v;
             cpu.lda(v);
         }
     }
@@ -443,9 +475,11 @@ impl Memory for CodeWindow<'_, '_> {
         self.pc
     }
 
-    /// The next run starts right away where it can, inside the frame loop's run loop.
+    /// The next run starts right away where it can, inside the frame loop's run loop. The
+    /// frame may end after this instruction: the data bus is handed over.
     #[inline(always)]
     fn run_chain(&mut self, pc: u16) -> bool {
+        self.fast.data_bus = self.db;
         self.fast.start_run(pc)
     }
 
@@ -460,17 +494,21 @@ impl Memory for CodeWindow<'_, '_> {
 
     #[inline(always)]
     fn read(&mut self, addr: u16) -> u8 {
-        self.fast.read(addr)
+        let v = self.fast.read_after(addr, self.db);
+        self.db = v;
+        v
     }
 
     #[inline(always)]
     fn write(&mut self, addr: u16, value: u8) {
-        self.fast.write(addr, value)
+        self.fast.write_to(addr, value, true);
+        self.db = value;
     }
 
     #[inline(always)]
     fn write_after_write(&mut self, addr: u16, value: u8) {
-        self.fast.write_after_write(addr, value)
+        self.fast.write_to(addr, value, false);
+        self.db = value;
     }
 
     #[inline(always)]
@@ -490,7 +528,7 @@ impl Memory for CodeWindow<'_, '_> {
     fn read_code_word(&mut self, addr: u16) -> u16 {
         debug_assert_eq!(addr, self.pc.wrapping_add(1));
         let w = (self.bytes >> 8) as u16;
-        self.fast.data_bus = (w >> 8) as u8;
+        self.db = (w >> 8) as u8;
         w
     }
 
@@ -498,7 +536,7 @@ impl Memory for CodeWindow<'_, '_> {
     fn read_code(&mut self, addr: u16) -> u8 {
         let v = (self.bytes >> (8 * u32::from(addr.wrapping_sub(self.pc) & 3))) as u8;
         debug_assert_eq!(v, self.fast.bus.cart.peek(addr & 0x0fff));
-        self.fast.data_bus = v;
+        self.db = v;
         v
     }
 }

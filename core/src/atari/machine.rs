@@ -77,6 +77,7 @@ impl Machine {
                         pc: cpu.pc,
                         bytes,
                         fast: &mut bus,
+                        db: 0,
                     };
                     if cpu.run_step(&mut w, bytes as u8) {
                         break;
@@ -91,7 +92,10 @@ impl Machine {
                 break;
             }
             match CodeWindow::at(&mut bus, pc) {
-                Some(mut w) => cpu.step_unjammed_specialised(&mut w),
+                Some(mut w) => {
+                    cpu.step_unjammed_specialised(&mut w);
+                    w.end();
+                }
                 None => cpu.step_unjammed(&mut bus),
             }
         }
