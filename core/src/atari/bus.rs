@@ -524,6 +524,23 @@ impl Memory for CodeWindow<'_, '_> {
     /// Operand words are only fetched right after the opcode: bytes 1 and 2 of the window
     /// (a constant shift, where working the place out from the address left runtime
     /// arithmetic in the compiled loop).
+    /// A pointer in the RIOT's RAM (`p` at least 0x80, and not 0xFF, whose high byte
+    /// lies at 0x100, in the TIA) is read at once: RAM reads have no side effects.
+    #[inline(always)]
+    fn read_zp_word(&mut self, p: u8) -> u16 {
+        if p >= 0x80 && p != 0xff {
+            let i = usize::from(p & 0x7f);
+            let ram = &self.fast.bus.riot.ram;
+            let w = u16::from_le_bytes([ram[i], ram[i + 1]]);
+            self.db = (w >> 8) as u8;
+            w
+        } else {
+            let lo = self.read(u16::from(p)) as u16;
+            let hi = self.read(u16::from(p) + 1) as u16;
+            lo | (hi << 8)
+        }
+    }
+
     #[inline(always)]
     fn read_code_word(&mut self, addr: u16) -> u16 {
         debug_assert_eq!(addr, self.pc.wrapping_add(1));

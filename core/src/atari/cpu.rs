@@ -54,6 +54,14 @@ pub trait Memory {
         let hi = self.read_code(addr.wrapping_add(1)) as u16;
         lo | (hi << 8)
     }
+    /// The reads of a zero-page pointer at `p` (low byte) and `p + 1` (high byte, not
+    /// wrapped to page 0), as a little-endian word: two [`Memory::read`]s.
+    #[inline(always)]
+    fn read_zp_word(&mut self, p: u8) -> u16 {
+        let lo = self.read(u16::from(p)) as u16;
+        let hi = self.read(u16::from(p) + 1) as u16;
+        lo | (hi << 8)
+    }
     /// Told when the CPU jams (it will run nothing more).
     #[inline(always)]
     fn jam(&mut self) {}
@@ -446,9 +454,7 @@ impl Cpu {
     /// Reads a 16-bit pointer at `p` (low) and `p + 1` (high), the latter not wrapped to page 0.
     #[inline(always)]
     fn read_ptr<M: Memory>(m: &mut M, p: u8) -> u16 {
-        let lo = m.read(p as u16) as u16;
-        let hi = m.read(p as u16 + 1) as u16;
-        lo | (hi << 8)
+        m.read_zp_word(p)
     }
 
     #[inline(always)]
