@@ -183,7 +183,9 @@ pub(crate) struct FastBus<'a> {
     /// Where the running straight-line run's next instruction is read ([`Cart::run_start`]
     /// advanced past the instructions run so far), [`Cart::run_stop`] once the run must stop
     /// after the current instruction; null outside a run and during the instruction that
-    /// ends it (see `Machine::run_frame`).
+    /// ends it, but for a branch, which still reads it (it makes no data access, so no
+    /// bank switch can give back the run's instructions from there) (see
+    /// `Machine::run_frame`).
     pub run_next: *const u8,
     /// During a straight-line run: the PC of the instruction read at `run_next`, less
     /// `run_next`'s address (wrapping), so that the PC need not be counted through the run
@@ -473,6 +475,38 @@ impl Memory for CodeWindow<'_, '_> {
     fn run_pc(&mut self, _pc: u16) -> u16 {
         self.pc = self.fast.next_pc();
         self.pc
+    }
+
+    /// Where the branch lies in the run (`run_next` still reads it: a branch makes no data
+    /// access, so nothing needs it moved), so where it goes is known without the CPU's
+    /// count; the next run starts right away where it can. The frame may end after the
+    /// branch: where no run starts, the data bus is handed over.
+    #[inline(always)]
+    fn run_branch(&mut self, _pc: u16, taken: bool, off: u8) -> Option<u16> {
+        let f = &mut *self.fast;
+        let next = f.run_next.wrapping_add(2);
+        let pc = next.addr().wrapping_add(f.pc_bias) as u16;
+        debug_assert_eq!(pc, _pc);
+        let (target, penalty) = Cpu::branch_target(pc, taken, off);
+        f.cycles = f.cycles.wrapping_add(penalty);
+        let a = usize::from(target & 0x1fff).wrapping_sub(0x1000);
+        if a < 0x1000 {
+            let n = i32::from(f.bus.cart.run_len(a));
+            debug_assert!(f.left >= 0);
+            if ((n - 1) as u32) < f.left as u32 {
+                f.left -= n;
+                // The target, within 129 bytes of the branch and in the cartridge space
+                // as the branch is, lies in the same 4 KiB block (and bank): it is read at
+                // the same distance from where the branch is, and `pc_bias` holds for it.
+                f.run_next = next.wrapping_offset(isize::from(target.wrapping_sub(pc) as i16));
+                debug_assert_eq!(f.run_next, f.bus.cart.run_start(a));
+                return None;
+            }
+        }
+        // Outside a run (see `FastBus::run_next`).
+        f.run_next = std::ptr::null();
+        f.data_bus = self.db;
+        Some(target)
     }
 
     /// The next run starts right away where it can, inside the frame loop's run loop. The

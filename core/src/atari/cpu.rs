@@ -97,6 +97,17 @@ pub trait Memory {
     fn run_pc(&mut self, pc: u16) -> u16 {
         pc
     }
+    /// The rest of a branch of a straight-line run, told by [`Cpu::run_step`] after its
+    /// operand fetch: `pc` the CPU's count (just past the branch's bytes), `taken` whether
+    /// it branches, `off` its offset. Adds the taken-branch penalty, and returns the PC
+    /// after the branch where the run is over, or `None` where the memory chained the next
+    /// run on (see [`Memory::run_chain`]).
+    #[inline(always)]
+    fn run_branch(&mut self, pc: u16, taken: bool, off: u8) -> Option<u16> {
+        let (target, penalty) = Cpu::branch_target(pc, taken, off);
+        self.add_cycles(penalty);
+        Some(target)
+    }
 }
 
 /// How an opcode figures in a straight-line run of instructions (see [`Cpu::run_step`]).
@@ -690,10 +701,35 @@ impl Cpu {
     fn branch<M: Memory>(&mut self, m: &mut M, cond: bool) {
         let off = self.fetch(m);
         if cond {
-            let target = self.pc.wrapping_add(off as i8 as u16);
-            m.add_cycles(if crosses(self.pc, target) { 2 } else { 1 });
+            let (target, penalty) = Self::branch_target(self.pc, true, off);
+            m.add_cycles(penalty);
             self.pc = target;
         }
+    }
+
+    /// Where a branch with offset `off` goes from `pc` (just past its bytes), and its
+    /// penalty cycles: 1 if taken, 2 if taken to another page.
+    #[inline(always)]
+    pub(crate) fn branch_target(pc: u16, taken: bool, off: u8) -> (u16, u32) {
+        if taken {
+            let target = pc.wrapping_add(off as i8 as u16);
+            (target, if crosses(pc, target) { 2 } else { 1 })
+        } else {
+            (pc, 0)
+        }
+    }
+
+    /// Whether branch opcode `op` (`op & 0x1f == 0x10`) branches: bits 7-6 pick the flag
+    /// (N, V, C, Z), bit 5 the value that branches.
+    #[inline(always)]
+    fn branch_taken(&self, op: u8) -> bool {
+        let flag = match op >> 6 {
+            0 => self.n(),
+            1 => self.v,
+            2 => self.c,
+            _ => self.z(),
+        };
+        flag == (op & 0x20 != 0)
     }
 
     /// Value stored by SHA/SHX/SHY/SHS: `reg & (high byte of the address + 1)`.
@@ -780,7 +816,7 @@ impl Cpu {
     ///
     /// The PC is taken from [`Memory::run_pc`] where it is needed: before an instruction
     /// that ends the run, and where the run stops (so it is right whenever this returns
-    /// true); in between it may be stale.
+    /// true); in between it may be stale. Branches end with [`Memory::run_branch`].
     #[inline(always)]
     pub(crate) fn run_step<M: Memory>(&mut self, m: &mut M, op: u8) -> bool {
         macro_rules! dispatch {
@@ -788,6 +824,24 @@ impl Cpu {
                 match $op {
                     $($k => {
                         let kind = RUN_KIND[$k];
+                        if $k & 0x1f == 0x10 {
+                            // A branch: the memory knows where it goes on from. (Debug
+                            // builds keep the PC right everywhere, for the checks.)
+                            if cfg!(debug_assertions) {
+                                self.pc = m.run_pc(self.pc);
+                            }
+                            self.fetch(m);
+                            m.add_cycles(BASE_CYCLES[$k] as u32);
+                            let off = self.fetch(m);
+                            let taken = self.branch_taken($k);
+                            return match m.run_branch(self.pc, taken, off) {
+                                Some(pc) => {
+                                    self.pc = pc;
+                                    true
+                                }
+                                None => false,
+                            };
+                        }
                         // Debug builds keep the PC right everywhere, for the checks.
                         if kind != RunKind::Straight || cfg!(debug_assertions) {
                             self.pc = m.run_pc(self.pc);
