@@ -130,6 +130,7 @@ impl Bus {
                 max_instructions
             },
             run_next: std::ptr::null(),
+            pc_bias: 0,
             bus: self,
         }
     }
@@ -170,6 +171,8 @@ impl Memory for Bus {
 pub(crate) struct FastBus<'a> {
     pub bus: &'a mut Bus,
     pub cycles: u32,
+    /// The data bus, except while a [`CodeWindow`] runs an instruction (the window keeps
+    /// it, see [`CodeWindow::db`]): after the instructions that the frame may end with.
     pub data_bus: u8,
     /// Instructions the CPU may still run this frame: the cap, counted down, and set to 0
     /// when the CPU must stop (the TIA asked for it, see `Tia::stop_cpu`, or the CPU jammed),
@@ -180,8 +183,14 @@ pub(crate) struct FastBus<'a> {
     /// Where the running straight-line run's next instruction is read ([`Cart::run_start`]
     /// advanced past the instructions run so far), [`Cart::run_stop`] once the run must stop
     /// after the current instruction; null outside a run and during the instruction that
-    /// ends it (see `Machine::run_frame`).
+    /// ends it, but for a branch, which still reads it (it makes no data access, so no
+    /// bank switch can give back the run's instructions from there) (see
+    /// `Machine::run_frame`).
     pub run_next: *const u8,
+    /// During a straight-line run: the PC of the instruction read at `run_next`, less
+    /// `run_next`'s address (wrapping), so that the PC need not be counted through the run
+    /// (see [`FastBus::next_pc`]). Kept true when a stop moves `run_next` to the stop marker.
+    pub pc_bias: usize,
 }
 
 impl FastBus<'_> {
@@ -194,6 +203,9 @@ impl FastBus<'_> {
 }
 
 impl FastBus<'_> {
+    /// A write, leaving [`FastBus::data_bus`] to the caller except where the CPU must stop
+    /// (the frame may end after this instruction: the write is its last access then, as a
+    /// write is in every instruction that does not end a run).
     #[inline(always)]
     fn write_to(&mut self, addr: u16, value: u8, after_read: bool) {
         let a = addr & 0x1fff;
@@ -214,6 +226,7 @@ impl FastBus<'_> {
                         .write_general(a, value, self.cycles, after_read);
                     // Only TIA writes ask the CPU to stop.
                     if self.bus.tia.stop_cpu {
+                        self.data_bus = value;
                         self.stop();
                     }
                     stall
@@ -223,14 +236,74 @@ impl FastBus<'_> {
         } else {
             self.bus.write_riot(a, value, self.cycles);
         }
-        self.data_bus = value;
+    }
+
+    /// A read, the data bus before it being `data_bus` (what undriven TIA bits show); the
+    /// caller keeps the data bus.
+    #[inline(always)]
+    fn read_after(&mut self, addr: u16, data_bus: u8) -> u8 {
+        let a = addr & 0x1fff;
+        if a & 0x1000 != 0 {
+            let c = a & 0x0fff;
+            if c >= Cart::HOT_FROM {
+                self.cart_high(c)
+            } else {
+                self.bus.cart.peek(c)
+            }
+        } else if a & 0x0280 == 0x0080 {
+            self.bus.riot.ram[usize::from(a & 0x7f)]
+        } else {
+            self.bus.read_io(a, self.cycles, data_bus)
+        }
     }
 
     /// The CPU must stop after the current instruction: no more instructions this frame.
     #[inline(always)]
     fn stop(&mut self) {
         self.left = 0;
-        self.run_next = self.bus.cart.run_stop();
+        self.stop_run();
+    }
+
+    /// The running straight-line run (if any) stops after the current instruction: its next
+    /// instruction is read at the stop marker, with the PC it would have had.
+    #[inline(always)]
+    fn stop_run(&mut self) {
+        let stop = self.bus.cart.run_stop();
+        self.pc_bias = self
+            .pc_bias
+            .wrapping_add(self.run_next.addr())
+            .wrapping_sub(stop.addr());
+        self.run_next = stop;
+    }
+
+    /// Starts the straight-line run at `pc` (see `Cart::run_len`), if there is one in the
+    /// cartridge and the frame's cap leaves room for all of it: its instructions are
+    /// counted at once. The caller runs it with `Cpu::run_step` until that says it is over.
+    #[inline(always)]
+    pub fn start_run(&mut self, pc: u16) -> bool {
+        let a = usize::from(pc & 0x1fff).wrapping_sub(0x1000);
+        if a >= 0x1000 {
+            return false;
+        }
+        let n = i32::from(self.bus.cart.run_len(a));
+        // `n != 0 && n <= self.left` in one comparison: the count is never negative here
+        // (it only goes below 0 where the frame loop stops).
+        debug_assert!(self.left >= 0);
+        if ((n - 1) as u32) >= self.left as u32 {
+            return false;
+        }
+        self.left -= n;
+        let start = self.bus.cart.run_start(a);
+        self.run_next = start;
+        self.pc_bias = usize::from(pc).wrapping_sub(start.addr());
+        true
+    }
+
+    /// The PC of the running straight-line run's next instruction (see
+    /// [`FastBus::pc_bias`]).
+    #[inline(always)]
+    fn next_pc(&self) -> u16 {
+        self.run_next.addr().wrapping_add(self.pc_bias) as u16
     }
 
     /// An access to the cartridge at or above [`Cart::HOT_FROM`] (`a`: 12-bit address):
@@ -241,7 +314,7 @@ impl FastBus<'_> {
         let (v, switched) = self.bus.cart.access_high(a, self.run_next);
         if let Some(left_in_run) = switched {
             self.left += i32::from(left_in_run);
-            self.run_next = self.bus.cart.run_stop();
+            self.stop_run();
         }
         v
     }
@@ -250,19 +323,7 @@ impl FastBus<'_> {
 impl Memory for FastBus<'_> {
     #[inline(always)]
     fn read(&mut self, addr: u16) -> u8 {
-        let a = addr & 0x1fff;
-        let v = if a & 0x1000 != 0 {
-            let c = a & 0x0fff;
-            if c >= Cart::HOT_FROM {
-                self.cart_high(c)
-            } else {
-                self.bus.cart.peek(c)
-            }
-        } else if a & 0x0280 == 0x0080 {
-            self.bus.riot.ram[usize::from(a & 0x7f)]
-        } else {
-            self.bus.read_io(a, self.cycles, self.data_bus)
-        };
+        let v = self.read_after(addr, self.data_bus);
         self.data_bus = v;
         v
     }
@@ -270,11 +331,13 @@ impl Memory for FastBus<'_> {
     #[inline(always)]
     fn write(&mut self, addr: u16, value: u8) {
         self.write_to(addr, value, true);
+        self.data_bus = value;
     }
 
     #[inline(always)]
     fn write_after_write(&mut self, addr: u16, value: u8) {
         self.write_to(addr, value, false);
+        self.data_bus = value;
     }
 
     #[inline(always)]
@@ -307,6 +370,13 @@ pub(crate) struct CodeWindow<'a, 'b> {
     pub pc: u16,
     /// The bytes at `pc`, `pc + 1`, `pc + 2` (and one more), little-endian.
     pub bytes: u32,
+    /// The data bus during the instruction (its opcode fetch sets it first). The window
+    /// keeps it rather than the fast bus, as nothing after the instruction reads it (the
+    /// next one starts with its opcode fetch) except at the end of the frame: the frame
+    /// loop hands it over ([`CodeWindow::end`]) where the frame may end, after an
+    /// instruction run alone or one that ends a run; and a write that stops the CPU hands
+    /// it over itself (see `FastBus::write_to`).
+    pub db: u8,
 }
 
 impl<'a, 'b> CodeWindow<'a, 'b> {
@@ -317,7 +387,12 @@ impl<'a, 'b> CodeWindow<'a, 'b> {
         let a = usize::from(pc & 0x1fff).wrapping_sub(0x1000);
         if a <= usize::from(Cart::HOT_FROM - 3) {
             let bytes = fast.bus.cart.peek4(a);
-            Some(CodeWindow { fast, pc, bytes })
+            Some(CodeWindow {
+                fast,
+                pc,
+                bytes,
+                db: 0,
+            })
         } else {
             None
         }
@@ -325,6 +400,12 @@ impl<'a, 'b> CodeWindow<'a, 'b> {
 }
 
 impl CodeWindow<'_, '_> {
+    /// Hands the data bus over to the fast bus, after the instruction.
+    #[inline(always)]
+    pub fn end(self) {
+        self.fast.data_bus = self.db;
+    }
+
     /// After a `LDA INTIM` (any mirror, absolute) directly followed by `BNE` back to it, the
     /// usual wait for the RIOT timer: while INTIM reads at least 1 and the timer has not
     /// expired, every poll is a read without side effects that loops again, so the polls up
@@ -344,7 +425,7 @@ impl CodeWindow<'_, '_> {
         ) {
             self.fast.left -= 2 * k as i32;
             self.fast.cycles = self.fast.cycles.wrapping_add(cycles);
-            self.fast.data_bus = v;
+            self.db = v;
             cpu.lda(v);
         }
     }
@@ -389,6 +470,53 @@ impl Memory for CodeWindow<'_, '_> {
         true
     }
 
+    /// Derived from where the run's next instruction is read; the window's own PC follows.
+    #[inline(always)]
+    fn run_pc(&mut self, _pc: u16) -> u16 {
+        self.pc = self.fast.next_pc();
+        self.pc
+    }
+
+    /// Where the branch lies in the run (`run_next` still reads it: a branch makes no data
+    /// access, so nothing needs it moved), so where it goes is known without the CPU's
+    /// count; the next run starts right away where it can. The frame may end after the
+    /// branch: where no run starts, the data bus is handed over.
+    #[inline(always)]
+    fn run_branch(&mut self, _pc: u16, taken: bool, off: u8) -> Option<u16> {
+        let f = &mut *self.fast;
+        let next = f.run_next.wrapping_add(2);
+        let pc = next.addr().wrapping_add(f.pc_bias) as u16;
+        debug_assert_eq!(pc, _pc);
+        let (target, penalty) = Cpu::branch_target(pc, taken, off);
+        f.cycles = f.cycles.wrapping_add(penalty);
+        let a = usize::from(target & 0x1fff).wrapping_sub(0x1000);
+        if a < 0x1000 {
+            let n = i32::from(f.bus.cart.run_len(a));
+            debug_assert!(f.left >= 0);
+            if ((n - 1) as u32) < f.left as u32 {
+                f.left -= n;
+                // The target, within 129 bytes of the branch and in the cartridge space
+                // as the branch is, lies in the same 4 KiB block (and bank): it is read at
+                // the same distance from where the branch is, and `pc_bias` holds for it.
+                f.run_next = next.wrapping_offset(isize::from(target.wrapping_sub(pc) as i16));
+                debug_assert_eq!(f.run_next, f.bus.cart.run_start(a));
+                return None;
+            }
+        }
+        // Outside a run (see `FastBus::run_next`).
+        f.run_next = std::ptr::null();
+        f.data_bus = self.db;
+        Some(target)
+    }
+
+    /// The next run starts right away where it can, inside the frame loop's run loop. The
+    /// frame may end after this instruction: the data bus is handed over.
+    #[inline(always)]
+    fn run_chain(&mut self, pc: u16) -> bool {
+        self.fast.data_bus = self.db;
+        self.fast.start_run(pc)
+    }
+
     #[inline(always)]
     fn run_advance(&mut self, len: usize, ends_run: bool) {
         self.fast.run_next = if ends_run {
@@ -400,17 +528,21 @@ impl Memory for CodeWindow<'_, '_> {
 
     #[inline(always)]
     fn read(&mut self, addr: u16) -> u8 {
-        self.fast.read(addr)
+        let v = self.fast.read_after(addr, self.db);
+        self.db = v;
+        v
     }
 
     #[inline(always)]
     fn write(&mut self, addr: u16, value: u8) {
-        self.fast.write(addr, value)
+        self.fast.write_to(addr, value, true);
+        self.db = value;
     }
 
     #[inline(always)]
     fn write_after_write(&mut self, addr: u16, value: u8) {
-        self.fast.write_after_write(addr, value)
+        self.fast.write_to(addr, value, false);
+        self.db = value;
     }
 
     #[inline(always)]
@@ -426,11 +558,28 @@ impl Memory for CodeWindow<'_, '_> {
     /// Operand words are only fetched right after the opcode: bytes 1 and 2 of the window
     /// (a constant shift, where working the place out from the address left runtime
     /// arithmetic in the compiled loop).
+    /// A pointer in the RIOT's RAM (`p` at least 0x80, and not 0xFF, whose high byte
+    /// lies at 0x100, in the TIA) is read at once: RAM reads have no side effects.
+    #[inline(always)]
+    fn read_zp_word(&mut self, p: u8) -> u16 {
+        if p >= 0x80 && p != 0xff {
+            let i = usize::from(p & 0x7f);
+            let ram = &self.fast.bus.riot.ram;
+            let w = u16::from_le_bytes([ram[i], ram[i + 1]]);
+            self.db = (w >> 8) as u8;
+            w
+        } else {
+            let lo = self.read(u16::from(p)) as u16;
+            let hi = self.read(u16::from(p) + 1) as u16;
+            lo | (hi << 8)
+        }
+    }
+
     #[inline(always)]
     fn read_code_word(&mut self, addr: u16) -> u16 {
         debug_assert_eq!(addr, self.pc.wrapping_add(1));
         let w = (self.bytes >> 8) as u16;
-        self.fast.data_bus = (w >> 8) as u8;
+        self.db = (w >> 8) as u8;
         w
     }
 
@@ -438,7 +587,7 @@ impl Memory for CodeWindow<'_, '_> {
     fn read_code(&mut self, addr: u16) -> u8 {
         let v = (self.bytes >> (8 * u32::from(addr.wrapping_sub(self.pc) & 3))) as u8;
         debug_assert_eq!(v, self.fast.bus.cart.peek(addr & 0x0fff));
-        self.fast.data_bus = v;
+        self.db = v;
         v
     }
 }

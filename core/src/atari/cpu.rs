@@ -54,6 +54,14 @@ pub trait Memory {
         let hi = self.read_code(addr.wrapping_add(1)) as u16;
         lo | (hi << 8)
     }
+    /// The reads of a zero-page pointer at `p` (low byte) and `p + 1` (high byte, not
+    /// wrapped to page 0), as a little-endian word: two [`Memory::read`]s.
+    #[inline(always)]
+    fn read_zp_word(&mut self, p: u8) -> u16 {
+        let lo = self.read(u16::from(p)) as u16;
+        let hi = self.read(u16::from(p) + 1) as u16;
+        lo | (hi << 8)
+    }
     /// Told when the CPU jams (it will run nothing more).
     #[inline(always)]
     fn jam(&mut self) {}
@@ -72,6 +80,33 @@ pub trait Memory {
     #[inline(always)]
     fn run_stops_at_lda_abs(&mut self) -> bool {
         false
+    }
+    /// Told by [`Cpu::run_step`] after the instruction that ends a straight-line run, with
+    /// the PC it left: whether a new run starts there (the memory may chain the next run
+    /// on at once, without the caller's loop looking it up).
+    #[inline(always)]
+    fn run_chain(&mut self, _pc: u16) -> bool {
+        false
+    }
+    /// Asked by [`Cpu::run_step`] for the PC (`pc`: the CPU's own count) before an
+    /// instruction of a straight-line run that needs it: one that ends the run, or where
+    /// the run stops. A memory that knows where the run's next instruction lies may derive
+    /// it from that, so that the count through the run's straight-line instructions is
+    /// never used (and not kept, in the compiled loop).
+    #[inline(always)]
+    fn run_pc(&mut self, pc: u16) -> u16 {
+        pc
+    }
+    /// The rest of a branch of a straight-line run, told by [`Cpu::run_step`] after its
+    /// operand fetch: `pc` the CPU's count (just past the branch's bytes), `taken` whether
+    /// it branches, `off` its offset. Adds the taken-branch penalty, and returns the PC
+    /// after the branch where the run is over, or `None` where the memory chained the next
+    /// run on (see [`Memory::run_chain`]).
+    #[inline(always)]
+    fn run_branch(&mut self, pc: u16, taken: bool, off: u8) -> Option<u16> {
+        let (target, penalty) = Cpu::branch_target(pc, taken, off);
+        self.add_cycles(penalty);
+        Some(target)
     }
 }
 
@@ -430,9 +465,7 @@ impl Cpu {
     /// Reads a 16-bit pointer at `p` (low) and `p + 1` (high), the latter not wrapped to page 0.
     #[inline(always)]
     fn read_ptr<M: Memory>(m: &mut M, p: u8) -> u16 {
-        let lo = m.read(p as u16) as u16;
-        let hi = m.read(p as u16 + 1) as u16;
-        lo | (hi << 8)
+        m.read_zp_word(p)
     }
 
     #[inline(always)]
@@ -668,10 +701,35 @@ impl Cpu {
     fn branch<M: Memory>(&mut self, m: &mut M, cond: bool) {
         let off = self.fetch(m);
         if cond {
-            let target = self.pc.wrapping_add(off as i8 as u16);
-            m.add_cycles(if crosses(self.pc, target) { 2 } else { 1 });
+            let (target, penalty) = Self::branch_target(self.pc, true, off);
+            m.add_cycles(penalty);
             self.pc = target;
         }
+    }
+
+    /// Where a branch with offset `off` goes from `pc` (just past its bytes), and its
+    /// penalty cycles: 1 if taken, 2 if taken to another page.
+    #[inline(always)]
+    pub(crate) fn branch_target(pc: u16, taken: bool, off: u8) -> (u16, u32) {
+        if taken {
+            let target = pc.wrapping_add(off as i8 as u16);
+            (target, if crosses(pc, target) { 2 } else { 1 })
+        } else {
+            (pc, 0)
+        }
+    }
+
+    /// Whether branch opcode `op` (`op & 0x1f == 0x10`) branches: bits 7-6 pick the flag
+    /// (N, V, C, Z), bit 5 the value that branches.
+    #[inline(always)]
+    fn branch_taken(&self, op: u8) -> bool {
+        let flag = match op >> 6 {
+            0 => self.n(),
+            1 => self.v,
+            2 => self.c,
+            _ => self.z(),
+        };
+        flag == (op & 0x20 != 0)
     }
 
     /// Value stored by SHA/SHX/SHY/SHS: `reg & (high byte of the address + 1)`.
@@ -749,11 +807,16 @@ impl Cpu {
 
     /// One instruction of a straight-line run (see `Machine::run_frame`): `op` is the byte
     /// at the PC, already read by the caller. Returns true when the run is over: after an
-    /// instruction that ends it ([`RunKind::Control`]), or, without running anything, for a
-    /// jamming opcode (the run's marker for "stop here": real ones are never part of a run)
-    /// and where [`Memory::run_stops_at_lda_abs`] says so.
-    /// Otherwise the same as [`Cpu::step_unjammed_specialised`] without its `after_op`,
-    /// plus a [`Memory::run_advance`] right after the opcode fetch.
+    /// instruction that ends it ([`RunKind::Control`]) unless [`Memory::run_chain`] starts
+    /// the next one, or, without running anything, for a jamming opcode (the run's marker
+    /// for "stop here": real ones are never part of a run) and where
+    /// [`Memory::run_stops_at_lda_abs`] says so. Otherwise the same as
+    /// [`Cpu::step_unjammed_specialised`] without its `after_op`, plus a
+    /// [`Memory::run_advance`] right after the opcode fetch.
+    ///
+    /// The PC is taken from [`Memory::run_pc`] where it is needed: before an instruction
+    /// that ends the run, and where the run stops (so it is right whenever this returns
+    /// true); in between it may be stale. Branches end with [`Memory::run_branch`].
     #[inline(always)]
     pub(crate) fn run_step<M: Memory>(&mut self, m: &mut M, op: u8) -> bool {
         macro_rules! dispatch {
@@ -761,14 +824,40 @@ impl Cpu {
                 match $op {
                     $($k => {
                         let kind = RUN_KIND[$k];
-                        if kind == RunKind::Jam || ($k == 0xad && m.run_stops_at_lda_abs()) {
+                        if $k & 0x1f == 0x10 {
+                            // A branch: the memory knows where it goes on from. (Debug
+                            // builds keep the PC right everywhere, for the checks.)
+                            if cfg!(debug_assertions) {
+                                self.pc = m.run_pc(self.pc);
+                            }
+                            self.fetch(m);
+                            m.add_cycles(BASE_CYCLES[$k] as u32);
+                            let off = self.fetch(m);
+                            let taken = self.branch_taken($k);
+                            return match m.run_branch(self.pc, taken, off) {
+                                Some(pc) => {
+                                    self.pc = pc;
+                                    true
+                                }
+                                None => false,
+                            };
+                        }
+                        // Debug builds keep the PC right everywhere, for the checks.
+                        if kind != RunKind::Straight || cfg!(debug_assertions) {
+                            self.pc = m.run_pc(self.pc);
+                        }
+                        if kind == RunKind::Jam {
+                            return true;
+                        }
+                        if $k == 0xad && m.run_stops_at_lda_abs() {
+                            self.pc = m.run_pc(self.pc);
                             return true;
                         }
                         self.fetch(m);
                         m.run_advance(OP_LEN[$k] as usize, kind == RunKind::Control);
                         m.add_cycles(BASE_CYCLES[$k] as u32);
                         self.execute(m, $k);
-                        kind == RunKind::Control
+                        kind == RunKind::Control && !m.run_chain(self.pc)
                     })*
                 }
             };

@@ -58,38 +58,32 @@ impl Machine {
         };
         let mut bus = self.bus.fast(cap);
         loop {
-            // A straight-line run in the cartridge (see `Cart::run_len`), when the cap
-            // leaves room for all of it: its instructions are counted at once, and each
-            // one's bytes are read where the one before it said (no address checks). The
-            // run ends after its last instruction, or sooner where the CPU must stop or a
-            // bank switch took its bytes away (the rest is given back to the count).
             let pc = cpu.pc;
-            let a = usize::from(pc & 0x1fff).wrapping_sub(0x1000);
-            if a < 0x1000 {
-                let n = i32::from(bus.bus.cart.run_len(a));
-                // `n != 0 && n <= bus.left` in one comparison: the count is never negative
-                // here (it only goes below 0 where the loop stops).
-                debug_assert!(bus.left >= 0);
-                if ((n - 1) as u32) < bus.left as u32 {
-                    bus.left -= n;
-                    bus.run_next = bus.bus.cart.run_start(a);
-                    loop {
-                        debug_assert!(bus.bus.cart.in_run(bus.run_next));
-                        // SAFETY: the run's instructions advance the pointer by their
-                        // lengths until the one that ends the run (`Cpu::run_step` stops
-                        // there), or set it to the cartridge's stop marker.
-                        let bytes = unsafe { Cart::run_bytes(bus.run_next) };
-                        let mut w = CodeWindow {
-                            pc: cpu.pc,
-                            bytes,
-                            fast: &mut bus,
-                        };
-                        if cpu.run_step(&mut w, bytes as u8) {
-                            break;
-                        }
+            if bus.start_run(pc) {
+                // Straight-line runs (see `Cart::run_len`), one after another while the
+                // next one can start: each one's instructions are read where the one
+                // before it said (no address checks). A run ends after its last
+                // instruction, or sooner where the CPU must stop or a bank switch took its
+                // bytes away (the rest is given back to the count).
+                loop {
+                    debug_assert!(bus.bus.cart.in_run(bus.run_next));
+                    // SAFETY: the run's instructions advance the pointer by their lengths
+                    // until the one that ends the run (`Cpu::run_step` stops there, or
+                    // starts the next run), or set it to the cartridge's stop marker.
+                    let bytes = unsafe { Cart::run_bytes(bus.run_next) };
+                    // `cpu.pc` may be stale here (see `Cpu::run_step`): the window only
+                    // takes code bytes at offsets from it.
+                    let mut w = CodeWindow {
+                        pc: cpu.pc,
+                        bytes,
+                        fast: &mut bus,
+                        db: 0,
+                    };
+                    if cpu.run_step(&mut w, bytes as u8) {
+                        break;
                     }
-                    continue;
                 }
+                continue;
             }
             // One instruction at a time: the countdown goes below 0 once the cap is spent
             // (or the CPU must stop).
@@ -98,7 +92,10 @@ impl Machine {
                 break;
             }
             match CodeWindow::at(&mut bus, pc) {
-                Some(mut w) => cpu.step_unjammed_specialised(&mut w),
+                Some(mut w) => {
+                    cpu.step_unjammed_specialised(&mut w);
+                    w.end();
+                }
                 None => cpu.step_unjammed(&mut bus),
             }
         }

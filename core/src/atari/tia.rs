@@ -47,13 +47,14 @@ fn draws_nothing(addr: u16) -> bool {
 /// [`Tia::deferred_clock`] when nothing is deferred.
 const NOT_DEFERRED: i32 = i32::MIN;
 
-/// A [`Tia::fast_match`] entry no written value matches.
-const NO_FAST_MATCH: u16 = 0x0001;
+/// A [`Tia::fast_write`] entry no written value matches.
+const NO_FAST_MATCH: u32 = 0x0001;
 
-/// A [`Tia::fast_match`] entry: the values with `value & mask == expect`.
+/// A [`Tia::fast_write`] entry: the values with `value & mask == expect`, which draw up to
+/// `delay` clocks after the write.
 #[inline(always)]
-const fn fast_match(mask: u8, expect: u8) -> u16 {
-    (mask as u16) << 8 | expect as u16
+const fn fast_match(mask: u8, expect: u8, delay: i32) -> u32 {
+    (delay as u32) << 16 | (mask as u32) << 8 | expect as u32
 }
 
 /// Stella's `Controller::maximumResistance` (an unconnected pot).
@@ -155,10 +156,13 @@ pub struct Tia {
     fast_until: u32,
     /// `clock_when_frame_started / 3` (C's division), as a cycle count (for WSYNC).
     line_start_cycle: u32,
-    /// For each register (`addr & 0x3f`), which written values leave every register as it
-    /// is: those with `value & mask == expect`, packed as `mask << 8 | expect` (an expect
-    /// bit outside the mask: no value). See [`Tia::refresh_fast_match`].
-    fast_match: [u16; 64],
+    /// For each register `r` (`addr & 0x3f`) and bus cycle `c`, at `4 * r + (c & 3)`: which
+    /// values written at `c` leave every register as it is, those with
+    /// `value & mask == expect`, and their drawing delay (the register's, at `c`: fixed
+    /// for the frame wherever the fast paths apply), packed as
+    /// `delay << 16 | mask << 8 | expect` (an expect bit outside the mask: no value). One
+    /// load tells the fast path all it needs. See [`Tia::refresh_fast_match`].
+    fast_write: [u32; 256],
     /// The playfield registers' delay (`pf_delay` of where a write lands in its line) for
     /// a write at a bus cycle with `cycles & 3 == k`, at `k`: fixed for the frame wherever
     /// the fast paths apply (set by [`Tia::refresh_frame_timing`]).
@@ -269,7 +273,7 @@ impl Tia {
             bg_key: u64::MAX,
             fast_until: 0,
             line_start_cycle: 0,
-            fast_match: [NO_FAST_MATCH; 64],
+            fast_write: [NO_FAST_MATCH; 256],
             pf_delay_by_cycle: [0; 4],
             deferred_clock: NOT_DEFERRED,
             #[cfg(test)]
@@ -384,8 +388,8 @@ impl Tia {
         self.refresh_frame_timing();
     }
 
-    /// After the frame's start moved: [`Tia::pf_delay_by_cycle`], then
-    /// [`Tia::refresh_fast_until`].
+    /// After the frame's start moved: [`Tia::pf_delay_by_cycle`] (and the playfield's
+    /// [`Tia::fast_write`] entries), then [`Tia::refresh_fast_until`].
     fn refresh_frame_timing(&mut self) {
         // The playfield delay depends on `(since_start / 3) & 3`, where
         // `since_start = 3 * cycles - started`, with `started <= 0` wherever the fast paths
@@ -394,6 +398,7 @@ impl Tia {
         for (k, d) in self.pf_delay_by_cycle.iter_mut().enumerate() {
             *d = PF_DELAY_BY_PHASE[((k as u32).wrapping_add(base) & 3) as usize];
         }
+        self.refresh_fast_pf();
         self.refresh_fast_until();
     }
 
@@ -413,45 +418,65 @@ impl Tia {
         };
     }
 
-    /// Recomputes [`Tia::fast_match`] from the registers.
+    /// Recomputes [`Tia::fast_write`] from the registers.
     fn refresh_fast_match(&mut self) {
         self.refresh_fast_pf();
         self.refresh_fast_grp();
         self.refresh_fast_enables();
     }
 
-    /// [`Tia::fast_match`]'s playfield entries.
+    /// Sets register `r`'s [`Tia::fast_write`] entries: values `v` with
+    /// `v & mask == expect` (none where `matches` is false), drawing `delay[c & 3]` clocks
+    /// after a write at cycle `c`.
+    #[inline(always)]
+    fn set_fast_write(&mut self, r: usize, matches: bool, mask: u8, expect: u8, delay: [i32; 4]) {
+        // A no-match entry with a delay still matches no value.
+        let m = if matches {
+            fast_match(mask, expect, 0)
+        } else {
+            NO_FAST_MATCH
+        };
+        let entries: [u32; 4] = std::array::from_fn(|k| m | (delay[k] as u32) << 16);
+        self.fast_write[4 * r..4 * r + 4].copy_from_slice(&entries);
+    }
+
+    /// [`Tia::fast_write`]'s playfield entries.
     #[inline(always)]
     fn refresh_fast_pf(&mut self) {
-        let pf = self.pf;
-        self.fast_match[0x0d] = fast_match(0xf0, ((pf & 0x0f) as u8) << 4);
-        self.fast_match[0x0e] = fast_match(0xff, (pf >> 4) as u8);
-        self.fast_match[0x0f] = fast_match(0xff, (pf >> 12) as u8);
+        for r in 0x0d..=0x0f {
+            self.refresh_fast_pf_reg(r);
+        }
     }
 
-    /// [`Tia::fast_match`]'s graphics entries (they depend on ENABL's delayed copy too).
+    /// [`Tia::fast_write`]'s entries for playfield register `r` (PF0, PF1 or PF2).
+    #[inline(always)]
+    fn refresh_fast_pf_reg(&mut self, r: usize) {
+        let pf = self.pf;
+        let (mask, expect) = match r {
+            0x0d => (0xf0, ((pf & 0x0f) as u8) << 4),
+            0x0e => (0xff, (pf >> 4) as u8),
+            _ => (0xff, (pf >> 12) as u8),
+        };
+        self.set_fast_write(r, true, mask, expect, self.pf_delay_by_cycle);
+    }
+
+    /// [`Tia::fast_write`]'s graphics entries (they depend on ENABL's delayed copy too).
     #[inline(always)]
     fn refresh_fast_grp(&mut self) {
-        // GRP0 := value, GRP1's delayed copy := GRP1.
-        self.fast_match[0x1b] = if self.dgrp[1] == self.grp[1] {
-            fast_match(0xff, self.grp[0])
-        } else {
-            NO_FAST_MATCH
-        };
+        // Their delay: 1 clock. GRP0 := value, GRP1's delayed copy := GRP1.
+        let keeps = self.dgrp[1] == self.grp[1];
+        self.set_fast_write(0x1b, keeps, 0xff, self.grp[0], [1; 4]);
         // GRP1 := value, GRP0's and ENABL's delayed copies := GRP0, ENABL.
-        self.fast_match[0x1c] = if self.dgrp[0] == self.grp[0] && self.denabl == self.enabl {
-            fast_match(0xff, self.grp[1])
-        } else {
-            NO_FAST_MATCH
-        };
+        let keeps = self.dgrp[0] == self.grp[0] && self.denabl == self.enabl;
+        self.set_fast_write(0x1c, keeps, 0xff, self.grp[1], [1; 4]);
     }
 
-    /// [`Tia::fast_match`]'s enable entries.
+    /// [`Tia::fast_write`]'s enable entries (no delay).
     #[inline(always)]
     fn refresh_fast_enables(&mut self) {
-        self.fast_match[0x1d] = fast_match(0x02, u8::from(self.enam[0]) << 1);
-        self.fast_match[0x1e] = fast_match(0x02, u8::from(self.enam[1]) << 1);
-        self.fast_match[0x1f] = fast_match(0x02, u8::from(self.enabl) << 1);
+        self.set_fast_write(0x1d, true, 0x02, u8::from(self.enam[0]) << 1, [0; 4]);
+        self.set_fast_write(0x1e, true, 0x02, u8::from(self.enam[1]) << 1, [0; 4]);
+        self.set_fast_write(0x1f, true, 0x02, u8::from(self.enabl) << 1, [0; 4]);
     }
 
     /// Stella's `systemCyclesReset`: the bus counter is about to restart from 0 after `cycles`.
@@ -868,8 +893,9 @@ impl Tia {
         // Kernels rewrite the playfield, graphics and enable registers on every line, most
         // often with what they already hold: such a write leaves every register as it is
         // (checked below), so all it does is draw, lazily, up to where it lands. Those
-        // writes and WSYNC are handled here without calling anything; all else, and any write while an HMOVE blank is pending
-        // (drawing is eager then, see `defer_update`), takes the general path.
+        // writes and WSYNC are handled here without calling anything; all else, and any
+        // write while an HMOVE blank is pending (drawing is eager then, see
+        // `defer_update`), takes the general path.
         // Tests: the eager TIA (the deferred drawing's fuzz reference) takes the general
         // path for every write, so that the fuzz checks the fast paths too.
         #[cfg(test)]
@@ -888,33 +914,26 @@ impl Tia {
             (0..(MAX_SCANLINES + 1) * CLOCKS_PER_LINE).contains(&since_start) && !self.hmove_blank
         );
         let r = usize::from(addr & 0x3f);
-        if r == 0x02 {
-            return Some(self.write_wsync(clock, cycles, last_access_was_read));
-        }
         debug_assert!(self.derived_state_consistent());
         // The derived state (what the players draw, the enable bits) always agrees with the
         // registers (every write that changes one recomputes it), so a register rewritten
         // with what it holds changes nothing: comparing the registers is enough.
-        let m = self.fast_match[r];
+        let m = self.fast_write[r << 2 | (cycles & 3) as usize];
         if value & (m >> 8) as u8 != m as u8 {
+            if r == 0x02 {
+                return Some(self.write_wsync(clock, cycles, last_access_was_read));
+            }
             return None;
         }
         debug_assert!(matches!(r, 0x0d..=0x0f | 0x1b..=0x1f));
         debug_assert!(self.write_keeps_registers(r as u16, value));
-        let delay = if r < 0x10 {
-            // The playfield registers' delay, `pf_delay(hpos)`: it depends on
-            // `(hpos / 3) & 3`, and as a line is 76 * 3 clocks (76 a multiple of 4), that
-            // is `(since_start / 3) & 3`, fixed by `cycles & 3` for the frame.
-            let d = self.pf_delay_by_cycle[(cycles & 3) as usize];
-            debug_assert_eq!(d, pf_delay(self.hpos_of(clock)));
-            d
-        } else {
-            // GRP0/GRP1: 1, the enables: 0.
-            i32::from(r < 0x1d)
-        };
-        debug_assert!(match POKE_DELAY[usize::from(addr & 0x3f)] {
+        // The register's delay. The playfield registers' one, `pf_delay(hpos)`, depends on
+        // `(hpos / 3) & 3`, and as a line is 76 * 3 clocks (76 a multiple of 4), that is
+        // `(since_start / 3) & 3`, fixed by `cycles & 3` for the frame.
+        let delay = (m >> 16) as i32;
+        debug_assert!(match POKE_DELAY[r] {
             d if d >= 0 => i32::from(d) == delay,
-            _ => (2..=5).contains(&delay),
+            _ => delay == pf_delay(self.hpos_of(clock)),
         });
         self.defer_update_lazily(clock.wrapping_add(delay));
         Some(0)
@@ -1084,17 +1103,17 @@ impl Tia {
             0x0d => {
                 self.pf = (self.pf & 0x000f_fff0) | ((value >> 4) & 0x0f) as u32;
                 self.update_pf_enabled();
-                self.refresh_fast_pf();
+                self.refresh_fast_pf_reg(0x0d);
             }
             0x0e => {
                 self.pf = (self.pf & 0x000f_f00f) | ((value as u32) << 4);
                 self.update_pf_enabled();
-                self.refresh_fast_pf();
+                self.refresh_fast_pf_reg(0x0e);
             }
             0x0f => {
                 self.pf = (self.pf & 0x0000_0fff) | ((value as u32) << 12);
                 self.update_pf_enabled();
-                self.refresh_fast_pf();
+                self.refresh_fast_pf_reg(0x0f);
             }
             0x10 | 0x11 => self.reset_player((addr - 0x10) as usize, clock),
             0x12 | 0x13 => {
@@ -1216,8 +1235,8 @@ impl Tia {
             0x2c => self.collision = 0,
             _ => {}
         }
-        debug_assert!((0..64u16).all(|r| {
-            let m = self.fast_match[usize::from(r)];
+        debug_assert!((0..256usize).all(|i| {
+            let (r, m) = ((i / 4) as u16, self.fast_write[i]);
             [value, m as u8, m as u8 ^ 0x02, m as u8 ^ 0x81]
                 .iter()
                 .all(|&v| (v & (m >> 8) as u8 == m as u8) == self.write_keeps_registers(r, v))
