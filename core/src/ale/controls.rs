@@ -81,7 +81,7 @@ impl Inputs {
             }
         }
         m.bus.riot.swcha_in = left << 4 | right;
-        m.bus.tia.pot_resistance = pots;
+        m.bus.tia.set_pot_resistance(pots);
         m.bus.tia.inpt45 = fire45;
         // SWCHB: bit 0 RESET and bit 1 SELECT (low when pressed), bit 3 colour TV, bits 6/7
         // left/right difficulty (set = A); unused bits read high.

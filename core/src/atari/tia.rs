@@ -64,8 +64,14 @@ pub const MIN_RESISTANCE: i32 = 0;
 
 #[derive(Clone)]
 pub struct Tia {
-    /// Paddle resistances on INPT0..3 (Stella's `Controller::read(analog pin)` values).
-    pub pot_resistance: [i32; 4],
+    /// Paddle resistances on INPT0..3 (Stella's `Controller::read(analog pin)` values);
+    /// set through [`Tia::set_pot_resistance`], which keeps `pot_charged_after` in step.
+    pot_resistance: [i32; 4],
+    /// Per INPT0..3 pin, the last bus cycle at which the port still reads low (-1: always
+    /// high, `i64::MAX`: never), kept up to date whenever a resistance, the dump state or
+    /// the counter changes, so that a read (a paddle game reads them ~180 times a frame)
+    /// is one compare instead of Stella's floating-point charge time.
+    pot_charged_after: [i64; 4],
     /// Levels on INPT4/INPT5 (true = high = button not pressed).
     pub inpt45: [bool; 2],
 
@@ -212,6 +218,7 @@ impl Tia {
     pub fn with_display(ystart: u32, height: u32) -> Self {
         let mut t = Tia {
             pot_resistance: [MAX_RESISTANCE; 4],
+            pot_charged_after: [i64::MAX; 4],
             inpt45: [true; 2],
             ystart,
             height,
@@ -361,6 +368,7 @@ impl Tia {
         self.cosmic_ark_counter = 0;
         self.dump_enabled = false;
         self.dump_disabled_cycle = 0;
+        self.update_pot_thresholds();
         self.deferred_clock = NOT_DEFERRED;
         self.refresh_fast_match();
         self.frame_reset(0);
@@ -482,6 +490,7 @@ impl Tia {
     /// Stella's `systemCyclesReset`: the bus counter is about to restart from 0 after `cycles`.
     pub fn cycles_reset(&mut self, cycles: u32) {
         self.dump_disabled_cycle = self.dump_disabled_cycle.wrapping_sub(cycles as i32);
+        self.update_pot_thresholds();
         let clocks = cycles.wrapping_mul(3) as i32;
         self.clock_when_frame_started = self.clock_when_frame_started.wrapping_sub(clocks);
         self.clock_start_display = self.clock_start_display.wrapping_sub(clocks);
@@ -851,22 +860,40 @@ impl Tia {
     }
 
     /// INPT0..3: a paddle's capacitor charges through its pot once VBLANK stops dumping it
-    /// to ground; the port reads high once charged. Stella's arithmetic, wraps included.
+    /// to ground; the port reads high once charged (see [`Tia::update_pot_thresholds`]).
     #[inline(always)]
     fn read_pot(&self, pin: usize, cycles: u32) -> u8 {
-        let r = self.pot_resistance[pin];
-        if r == MIN_RESISTANCE {
-            0x80
-        } else if r == MAX_RESISTANCE || self.dump_enabled {
-            0
-        } else {
-            let t = 1.6 * r as f64 * 0.01e-6;
-            let needed = (t * 1.19e6) as u32;
-            if cycles > (self.dump_disabled_cycle as u32).wrapping_add(needed) {
-                0x80
+        u8::from(i64::from(cycles) > self.pot_charged_after[pin]) << 7
+    }
+
+    /// Sets the paddle resistances on INPT0..3 (Stella's `Controller::read(analog pin)`).
+    pub fn set_pot_resistance(&mut self, pots: [i32; 4]) {
+        if pots != self.pot_resistance {
+            self.pot_resistance = pots;
+            self.update_pot_thresholds();
+        }
+    }
+
+    /// The paddle resistances on INPT0..3.
+    pub fn pot_resistance(&self) -> [i32; 4] {
+        self.pot_resistance
+    }
+
+    /// Recomputes each pot's last low cycle with Stella's arithmetic, wraps included: the
+    /// charge time in cycles (floating point, truncated) added to the release cycle as
+    /// `u32`s. Minimum resistance reads high at once; an unconnected pot, or any pot while
+    /// VBLANK dumps it, reads low.
+    fn update_pot_thresholds(&mut self) {
+        for (after, &r) in self.pot_charged_after.iter_mut().zip(&self.pot_resistance) {
+            *after = if r == MIN_RESISTANCE {
+                -1
+            } else if r == MAX_RESISTANCE || self.dump_enabled {
+                i64::MAX
             } else {
-                0
-            }
+                let t = 1.6 * r as f64 * 0.01e-6;
+                let needed = (t * 1.19e6) as u32;
+                i64::from((self.dump_disabled_cycle as u32).wrapping_add(needed))
+            };
         }
     }
 
@@ -1051,10 +1078,12 @@ impl Tia {
                 // VBLANK; D7 dumps the paddle capacitors to ground.
                 if self.vblank & 0x80 == 0 && value & 0x80 != 0 {
                     self.dump_enabled = true;
+                    self.update_pot_thresholds();
                 }
                 if self.vblank & 0x80 != 0 && value & 0x80 == 0 {
                     self.dump_enabled = false;
                     self.dump_disabled_cycle = cycles as i32;
+                    self.update_pot_thresholds();
                 }
                 self.vblank = value;
             }

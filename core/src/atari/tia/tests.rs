@@ -462,7 +462,8 @@ fn wsync_stall() {
 #[test]
 fn paddle_pot_timing() {
     let mut r = Rig::new();
-    r.tia.pot_resistance = [0, MAX_RESISTANCE, 100_000, 500_000];
+    r.tia
+        .set_pot_resistance([0, MAX_RESISTANCE, 100_000, 500_000]);
     assert_eq!(r.r(0, 0, 0x08) & 0x80, 0x80); // minimum resistance: charged
     assert_eq!(r.r(0, 0, 0x09) & 0x80, 0x00); // unconnected: never
     r.w(0, 0, 0x01, 0x80); // dump to ground
@@ -485,7 +486,7 @@ fn paddle_dump_cycle_wraps_across_frames() {
     // The release cycle is shifted back by every frame restart, with Stella's wrapping
     // arithmetic; once negative, the comparison is unsigned.
     let mut r = Rig::new();
-    r.tia.pot_resistance = [100_000; 4];
+    r.tia.set_pot_resistance([100_000; 4]);
     r.w(0, 0, 0x01, 0x80);
     r.w(0, 10, 0x01, 0x00); // released at cycle 10
     r.tia.cycles_reset(20_000);
