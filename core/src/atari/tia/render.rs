@@ -189,7 +189,7 @@ impl Tia {
             self.cur[start..start + 160].fill(0);
         } else if key & 0x1f == 0 {
             self.refresh_bg_line(key);
-            self.cur[start..start + 160].copy_from_slice(&self.bg_line);
+            super::copy_line(&mut self.cur[start..], &self.bg_line);
         } else {
             return false;
         }
