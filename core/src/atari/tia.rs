@@ -836,6 +836,10 @@ impl Tia {
             return self.read_general(addr, cycles, data_bus);
         }
         self.defer_update_lazily(clock);
+        if addr & 0x0c == 0x08 {
+            // INPT0..3, the paddle games' many reads: straight to the pot, no table jump.
+            return self.read_pot(usize::from(addr & 3), cycles) | (data_bus & 0x3f);
+        }
         self.read_value(addr, cycles, data_bus)
     }
 
