@@ -27,7 +27,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::params::{host_vec, ParamData};
+use super::params::{host_vec, param_tensor, ParamData};
 use super::rng::Rng;
 
 /// One convolution layer: `channels` output maps, square `kernel`, `stride`, no padding.
@@ -183,12 +183,7 @@ fn uniform(rng: &mut Rng, n: usize, fan_in: usize) -> Vec<f32> {
 }
 
 fn param<const D: usize>(values: Vec<f32>, shape: [usize; D], device: &Device) -> Param<Tensor<D>> {
-    let t = Tensor::from_data(TensorData::new(values, shape), device);
-    Param::from_tensor(if device.is_autodiff() {
-        t.require_grad()
-    } else {
-        t
-    })
+    Param::from_tensor(param_tensor(values, shape.to_vec(), device))
 }
 
 impl QNetwork {

@@ -21,6 +21,20 @@ pub fn host_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
         .expect("parameters are f32 on every backend this crate enables")
 }
 
+/// A parameter tensor on `device` from host values: gradients required on an autodiff device.
+pub fn param_tensor<const D: usize>(
+    values: Vec<f32>,
+    shape: Vec<usize>,
+    device: &Device,
+) -> Tensor<D> {
+    let t = Tensor::from_data(TensorData::new(values, shape), device);
+    if device.is_autodiff() {
+        t.require_grad()
+    } else {
+        t
+    }
+}
+
 /// All float parameters of `module`, in visit order.
 pub fn read_params<M: Module>(module: &M) -> Vec<ParamData> {
     struct V(Vec<ParamData>);
@@ -77,10 +91,7 @@ pub fn update_params<M: Module>(module: M, device: &Device, f: impl FnMut(usize,
             let mut values = host_vec(old);
             (self.f)(self.next, &mut values);
             self.next += 1;
-            let mut t: Tensor<D> = Tensor::from_data(TensorData::new(values, shape), self.device);
-            if self.device.is_autodiff() {
-                t = t.require_grad();
-            }
+            let t = param_tensor(values, shape.to_vec(), self.device);
             Param::from_mapped_value(id, t, mapper)
         }
     }
@@ -108,11 +119,7 @@ pub fn write_params<M: Module>(module: M, values: Vec<ParamData>, device: &Devic
                 p.shape.as_slice(),
                 "write_params: shape"
             );
-            let mut t: Tensor<D> =
-                Tensor::from_data(TensorData::new(p.values, p.shape), self.device);
-            if self.device.is_autodiff() {
-                t = t.require_grad();
-            }
+            let t = param_tensor(p.values, p.shape, self.device);
             Param::from_mapped_value(id, t, mapper)
         }
     }
