@@ -45,7 +45,7 @@ impl Adam {
         grads: &mut Gradients,
         device: &Device,
     ) -> (M, f32) {
-        let mut g = take_grads(&module, grads);
+        let g = take_grads(&module, grads);
         if self.m.is_empty() {
             self.m = g.iter().map(|x| vec![0.0; x.len()]).collect();
             self.v = self.m.clone();
@@ -58,12 +58,12 @@ impl Adam {
 
         // Global norm over all parameters (PyTorch: the norm of the per-tensor norms).
         let norm = g.iter().map(|x| sum_squares(x)).sum::<f64>().sqrt() as f32;
-        if let Some(max) = self.max_grad_norm {
-            let coef = max / (norm + 1e-6);
-            if coef < 1.0 {
-                g.iter_mut().flatten().for_each(|x| *x *= coef);
-            }
-        }
+        // Clipping scales every gradient by `clip` (< 1 only when the norm is over the limit);
+        // applied inside the update below rather than in a pass of its own (x * 1.0 == x).
+        let clip = match self.max_grad_norm {
+            Some(max) if max / (norm + 1e-6) < 1.0 => max / (norm + 1e-6),
+            _ => 1.0,
+        };
 
         self.step += 1;
         let AdamConfig {
@@ -80,8 +80,9 @@ impl Adam {
         let (inv_bias2_sqrt, eps) = ((1.0 / bias2_sqrt) as f32, eps as f32);
         let update = |p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]| {
             for i in 0..p.len() {
-                m[i] = b1 * m[i] + (1.0 - b1) * g[i];
-                v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
+                let g = g[i] * clip;
+                m[i] = b1 * m[i] + (1.0 - b1) * g;
+                v[i] = b2 * v[i] + (1.0 - b2) * g * g;
                 p[i] -= step_size * m[i] / (v[i].sqrt() * inv_bias2_sqrt + eps);
             }
         };
