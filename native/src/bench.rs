@@ -47,6 +47,12 @@ pub fn emulator(frames: u32) -> Result<()> {
         "qarcade  Pong raw emulation: {ours:>9.0} frames per CPU-second ({:.1} µs/frame)",
         1e6 / ours
     );
+    if env!("QARCADE_THREADED_DISPATCH") != "1" {
+        println!(
+            "  (built without .cargo/config.toml's LLVM flags, replaced by RUSTFLAGS: no threaded \
+             opcode dispatch, Pong ~20% slower)"
+        );
+    }
 
     let python = std::env::var("QARCADE_PYTHON").unwrap_or_else(|_| "python3".into());
     let rom_path = rom::cache_dir().join("pong.bin");
