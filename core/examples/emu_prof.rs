@@ -1,6 +1,6 @@
 //! Profiling driver: `cargo run --release --example emu_prof -- GAME FRAMES` runs the
 //! `qarcade bench emulator` loop (random minimal actions held 4 frames) on a cached ROM,
-//! for callgrind/perf (prints µs/frame of thread CPU time).
+//! for callgrind/perf (prints µs/frame of wall-clock time).
 use qarcade_core::ale::{Ale, AleConfig};
 
 fn main() {
