@@ -49,8 +49,8 @@ pub fn emulator(frames: u32) -> Result<()> {
     );
     if env!("QARCADE_THREADED_DISPATCH") != "1" {
         println!(
-            "  (built without .cargo/config.toml's LLVM flags, replaced by RUSTFLAGS: no threaded \
-             opcode dispatch, Pong ~20% slower)"
+            "  (built without .cargo/config.toml's LLVM flags: RUSTFLAGS replaced them, or the \
+             build ran outside this repository; no threaded opcode dispatch, Pong ~20% slower)"
         );
     }
 
