@@ -160,6 +160,15 @@ enum BenchCommand {
 
 fn main() {
     if let Err(e) = run(Cli::parse()) {
+        // The reader of our output went away (`qarcade trace ... | head`): stop quietly, as
+        // Unix tools do, rather than report it.
+        let broken_pipe = e.chain().any(|c| {
+            c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        });
+        if broken_pipe {
+            std::process::exit(0);
+        }
         // One line: the error and its causes.
         let msg = format!("{e:#}");
         eprintln!("error: {}", msg.replace('\n', " "));

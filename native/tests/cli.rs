@@ -92,6 +92,40 @@ fn unknown_rom_runs_with_force() {
     );
 }
 
+/// `qarcade trace ... | head -1`: the reader goes away after one line; trace stops quietly.
+#[test]
+fn trace_stops_quietly_when_the_reader_goes_away() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempdir("pipe");
+    let rom = dir.join("game.bin");
+    std::fs::write(&rom, pseudo_random(4096, 2)).unwrap();
+    let actions = dir.join("actions.txt");
+    std::fs::write(&actions, "0\n".repeat(20_000)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qarcade"))
+        .args(["trace", "--force", "--rom", rom.to_str().unwrap()])
+        .args(["--actions", actions.to_str().unwrap()])
+        .env("QARCADE_ROMS", &dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run qarcade");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("{\"frame\":0"), "{first}");
+    // The reader is dropped here, with 20,000 lines still to come.
+    let out = child.wait_with_output().unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "status {:?}, stderr: {err}",
+        out.status
+    );
+    assert!(err.is_empty(), "stderr: {err}");
+}
+
 #[test]
 fn a_3_kib_file_is_refused_for_its_size() {
     let out = trace_with_rom(&pseudo_random(3072, 3), "3k", &["--force"]);
