@@ -42,23 +42,34 @@ fn assert_one_line_error(out: &Output, needle: &str) {
     );
 }
 
-fn trace_with_rom(image: &[u8], name: &str, extra: &[&str]) -> Output {
+/// A fresh folder holding the ROM `image` and an actions file with `actions`, and the
+/// arguments that trace them: `trace --rom ROM --actions FILE`.
+fn trace_files(name: &str, image: &[u8], actions: &str) -> (PathBuf, Vec<String>) {
     let dir = tempdir(name);
     let rom = dir.join("game.bin");
     std::fs::write(&rom, image).unwrap();
-    let actions = dir.join("actions.txt");
-    std::fs::write(&actions, "0\n1\n").unwrap();
-    let mut args = vec![
-        "trace",
-        "--rom",
-        rom.to_str().unwrap(),
-        "--actions",
-        actions.to_str().unwrap(),
-    ];
+    let file = dir.join("actions.txt");
+    std::fs::write(&file, actions).unwrap();
+    let args = ["trace", "--rom", rom.to_str().unwrap()]
+        .into_iter()
+        .chain(["--actions", file.to_str().unwrap()])
+        .map(String::from)
+        .collect();
+    (dir, args)
+}
+
+/// Traces `image` with the actions in `actions` and the extra arguments `extra`.
+fn trace_actions(image: &[u8], name: &str, actions: &str, extra: &[&str]) -> Output {
+    let (dir, args) = trace_files(name, image, actions);
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
     args.extend_from_slice(extra);
     let out = qarcade(&args, &dir);
     std::fs::remove_dir_all(&dir).ok();
     out
+}
+
+fn trace_with_rom(image: &[u8], name: &str, extra: &[&str]) -> Output {
+    trace_actions(image, name, "0\n1\n", extra)
 }
 
 fn pseudo_random(n: usize, seed: u32) -> Vec<u8> {
@@ -96,14 +107,10 @@ fn unknown_rom_runs_with_force() {
 #[test]
 fn trace_stops_quietly_when_the_reader_goes_away() {
     use std::io::{BufRead, BufReader};
-    let dir = tempdir("pipe");
-    let rom = dir.join("game.bin");
-    std::fs::write(&rom, pseudo_random(4096, 2)).unwrap();
-    let actions = dir.join("actions.txt");
-    std::fs::write(&actions, "0\n".repeat(20_000)).unwrap();
+    let (dir, args) = trace_files("pipe", &pseudo_random(4096, 2), &"0\n".repeat(20_000));
     let mut child = Command::new(env!("CARGO_BIN_EXE_qarcade"))
-        .args(["trace", "--force", "--rom", rom.to_str().unwrap()])
-        .args(["--actions", actions.to_str().unwrap()])
+        .args(&args)
+        .arg("--force")
         .env("QARCADE_ROMS", &dir)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -162,24 +169,13 @@ fn missing_rom_name_says_how_to_get_it() {
 
 #[test]
 fn bad_actions_file_names_the_line() {
-    let dir = tempdir("badactions");
-    let rom = dir.join("game.bin");
-    std::fs::write(&rom, pseudo_random(2048, 5)).unwrap();
-    let actions = dir.join("a.txt");
-    std::fs::write(&actions, "0\n99\n").unwrap();
-    let out = qarcade(
-        &[
-            "trace",
-            "--rom",
-            rom.to_str().unwrap(),
-            "--actions",
-            actions.to_str().unwrap(),
-            "--force",
-        ],
-        &dir,
+    let out = trace_actions(
+        &pseudo_random(2048, 5),
+        "badactions",
+        "0\n99\n",
+        &["--force"],
     );
     assert_one_line_error(&out, "line 2");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
