@@ -3,9 +3,13 @@
 //! - [`atari`]: the Atari 2600 itself (CPU, TIA, RIOT, cartridges). It knows nothing of RL.
 //! - [`ale`]: the Arcade Learning Environment's semantics on top of the machine: games'
 //!   rewards, terminals and action sets, ALE's reset sequence, paddles, sticky actions.
+//! - [`env`]: DeepMind preprocessing and vector envs. [`frame_stack`]: the one frame stack
+//!   (training, replay, evaluation, recording, the page).
+//! - [`dqn`]: the learner (Burn; knows nothing of Atari).
 
 pub mod ale;
 pub mod atari;
 #[cfg(feature = "dqn")]
 pub mod dqn;
 pub mod env;
+pub mod frame_stack;

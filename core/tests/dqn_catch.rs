@@ -4,7 +4,7 @@
 
 use burn::tensor::Device;
 use qarcade_core::dqn::catch::Catch;
-use qarcade_core::dqn::{Config, EpsilonSchedule, Loss, NetConfig, Rng, Trainer};
+use qarcade_core::dqn::{evaluate, Config, EpsilonSchedule, Loss, NetConfig, Rng, Trainer};
 
 /// The `fast` recipe scaled down to catch's 9-step episodes.
 fn catch_config(seed: u64) -> Config {
@@ -16,7 +16,8 @@ fn catch_config(seed: u64) -> Config {
     c.total_steps = 4_000;
     c.replay_capacity = 10_000;
     c.learning_starts = 500;
-    c.train_every = 1;
+    c.num_envs = 4;
+    c.updates_per_step = 1.0;
     c.target_update = Some(200);
     c.n_step = 3;
     c.double_dqn = true;
@@ -30,25 +31,27 @@ fn catch_config(seed: u64) -> Config {
     c
 }
 
+/// Mean return of 100 episodes (one on each of 100 fresh games) at `epsilon`.
+fn score(trainer: &Trainer<Catch>, seed: u64, epsilon: f64) -> f64 {
+    let mut games: Vec<Catch> = (0..100).map(|i| Catch::new(seed * 1000 + i)).collect();
+    let mut rng = Rng::new(seed + 200);
+    let results = evaluate(&trainer.learner, &mut games, epsilon, &mut rng);
+    results.iter().map(|r| r.0).sum::<f64>() / 100.0
+}
+
 /// (random-play mean, untrained greedy mean, trained greedy mean) over 100 episodes each.
 fn train_and_evaluate(seed: u64) -> (f64, f64, f64) {
     let cfg = catch_config(seed);
-    let mut env = Catch::new(seed + 100);
-    let mut trainer = Trainer::new(cfg.clone(), 3, &Device::flex());
-    let mut rng = Rng::new(seed + 200);
-    let before = trainer.evaluate(&mut env, 100, 1.0, &mut rng);
-    let random_mean = before.iter().sum::<f64>() / 100.0;
-    let untrained = trainer.evaluate(&mut env, 100, 0.0, &mut rng);
-    let untrained_mean = untrained.iter().sum::<f64>() / 100.0;
+    let envs = (0..cfg.num_envs as u64)
+        .map(|i| Catch::new(seed + 100 + i))
+        .collect();
+    let mut trainer = Trainer::new(cfg.clone(), envs, &Device::flex());
+    let random_mean = score(&trainer, seed, 1.0);
+    let untrained_mean = score(&trainer, seed + 1, 0.0);
     while trainer.counters.steps < cfg.total_steps {
-        trainer.step(&mut env);
+        trainer.step();
     }
-    let after = trainer.evaluate(&mut env, 100, 0.0, &mut rng);
-    (
-        random_mean,
-        untrained_mean,
-        after.iter().sum::<f64>() / 100.0,
-    )
+    (random_mean, untrained_mean, score(&trainer, seed + 2, 0.0))
 }
 
 #[test]

@@ -20,19 +20,24 @@ fn config(net: NetConfig) -> Config {
     c.env.max_episode_steps = None;
     c.replay_capacity = 2_000;
     c.learning_starts = 50;
-    c.train_every = 2;
+    c.num_envs = 3;
+    c.updates_per_step = 0.5;
     c.target_update = Some(30);
     c.seed = 11;
     c
 }
 
-fn trained(steps: u64) -> (Trainer, Catch) {
-    let mut t = Trainer::new(config(NetConfig::catch()), 3, &Device::flex());
-    let mut env = Catch::new(5);
-    for _ in 0..steps {
-        t.step(&mut env);
+fn games() -> Vec<Catch> {
+    (0..3).map(|i| Catch::new(5 + i)).collect()
+}
+
+/// A run of `vector_steps` steps over three catch games.
+fn trained(vector_steps: u64) -> (Trainer<Catch>, ()) {
+    let mut t = Trainer::new(config(NetConfig::catch()), games(), &Device::flex());
+    for _ in 0..vector_steps {
+        t.step();
     }
-    (t, env)
+    (t, ())
 }
 
 #[test]
@@ -43,16 +48,15 @@ fn save_load_round_trips_and_resumes_identically() {
     checkpoint::save(&path, "catch", &a, true).unwrap();
     let ck = checkpoint::load(&path).unwrap();
     ck.expect("catch", &NetConfig::catch().describe(3)).unwrap();
-    let mut b = ck.into_trainer(&Device::flex()).unwrap();
+    // Restored into fresh games: each game's state (mid-episode) comes from the checkpoint.
+    let mut b = ck.into_trainer(&Device::flex(), games()).unwrap();
     assert_eq!(a.learner.state(), b.learner.state());
     assert_eq!(a.counters, b.counters);
     assert_eq!(a.rng, b.rng);
 
-    // Both restart their episode in a fresh env: from here on they must stay identical.
-    a.end_episode();
-    let (mut ea, mut eb) = (Catch::new(9), Catch::new(9));
+    // From here on they must stay identical, episodes in progress included.
     for _ in 0..60 {
-        assert_eq!(a.step(&mut ea), b.step(&mut eb));
+        assert_eq!(a.step(), b.step());
     }
     assert_eq!(a.learner.state(), b.learner.state());
     // No temporary file left behind.

@@ -89,20 +89,9 @@ pub fn eval(
     let mut rng = Rng::new(split_seed(seed, 0xE9));
     let obs_len = cfg.net.obs_len();
     let mut obs = vec![0u8; n * obs_len];
-    let n_actions = vec.num_actions();
     while quota.iter().any(|&q| q > 0) {
         vec.write_obs(&mut obs);
-        let greedy = learner.greedy_actions(&obs, n);
-        let actions: Vec<usize> = greedy
-            .into_iter()
-            .map(|a| {
-                if rng.unit_f64() < epsilon {
-                    rng.below(n_actions as u64) as usize
-                } else {
-                    a
-                }
-            })
-            .collect();
+        let actions = learner.act_batch(&obs, n, epsilon, &mut rng);
         for (i, t) in vec.step(&actions).iter().enumerate() {
             if let Some(info) = t.episode {
                 if quota[i] > 0 {

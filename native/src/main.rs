@@ -3,6 +3,7 @@
 
 mod backend;
 mod bench;
+mod bench_loop;
 mod bench_train;
 mod eval;
 mod export;
@@ -105,7 +106,7 @@ enum Command {
     /// with web/build.sh).
     Serve {
         /// A run folder, checkpoint or exported .qnet file whose agent the page plays; none:
-        /// the page asks for weights.
+        /// the agent the project ships (docs/pong-solved/pong.qnet).
         run: Option<PathBuf>,
         /// 0 picks a free port.
         #[arg(long, default_value_t = 8080)]
@@ -145,6 +146,19 @@ enum BenchCommand {
         /// Frames to emulate per measurement.
         #[arg(long, default_value_t = 20_000)]
         frames: u32,
+    },
+    /// The default preset's whole training loop on Pong (agent steps/s, updates/s), and the
+    /// same loop in PyTorch + EnvPool when both are importable.
+    Train {
+        /// Timed seconds (after the warm-up).
+        #[arg(long, default_value_t = 30.0)]
+        seconds: f64,
+        /// Warm-up seconds (not timed).
+        #[arg(long, default_value_t = 10.0)]
+        warmup: f64,
+        /// CPU threads on each side.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
     },
     /// DQN train steps per second (Nature CNN, batch 32, the full update) on Burn's CPU
     /// backend, and PyTorch's when it is importable.
@@ -288,6 +302,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench { what } => match what {
             BenchCommand::Emulator { frames } => bench::emulator(frames)?,
             BenchCommand::TrainStep { steps, threads } => bench_train::train_step(steps, threads)?,
+            BenchCommand::Train {
+                seconds,
+                warmup,
+                threads,
+            } => bench_loop::train_loop(seconds, warmup, threads)?,
         },
     }
     Ok(())

@@ -1,5 +1,6 @@
-//! `qarcade plot RUN`: the reward curve of a run — each episode's return against emulator
-//! frames, with a moving average — as PNG and SVG, like the seed notebook's figure.
+//! `qarcade plot RUN`: the reward curve of a run as PNG and SVG, like the seed notebook's
+//! figure: each training game's score with a moving average, and the greedy evaluations
+//! made during training, against agent steps and against wall-clock minutes.
 
 use anyhow::{bail, Context, Result};
 use plotters::coord::Shift;
@@ -9,37 +10,58 @@ use std::path::{Path, PathBuf};
 /// Episodes averaged by the smoothed curve.
 const WINDOW: usize = 20;
 
-/// One finished episode, as `metrics.jsonl` records it.
+/// One finished episode (or one evaluation), as `metrics.jsonl` records it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EpisodePoint {
-    pub frames: f64,
+    /// Agent steps at the end of the episode.
+    pub step: f64,
+    /// Wall-clock seconds since the run started.
+    pub seconds: f64,
+    /// The episode's return (for an evaluation: the mean score).
     pub ret: f64,
 }
 
-/// The episodes of a run's `metrics.jsonl` (lines with `"type":"episode"`).
-pub fn read_episodes(metrics: &Path) -> Result<Vec<EpisodePoint>> {
+/// A run's training episodes and evaluations.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Curves {
+    pub episodes: Vec<EpisodePoint>,
+    pub evals: Vec<EpisodePoint>,
+}
+
+/// The episodes (`"type":"episode"`) and evaluations (`"type":"eval"`) of a run's
+/// `metrics.jsonl`. Older runs without agent steps fall back to frames / 4.
+pub fn read_curves(metrics: &Path) -> Result<Curves> {
     let text = std::fs::read_to_string(metrics)
         .with_context(|| format!("cannot read {}", metrics.display()))?;
-    let mut points = Vec::new();
+    let mut curves = Curves::default();
+    let n = text.lines().count();
     for (i, line) in text.lines().enumerate() {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
             // A run killed mid-write can leave a partial last line: skip it, not the run.
-            if i + 1 == text.lines().count() {
+            if i + 1 == n {
                 continue;
             }
             bail!("{} line {}: not JSON", metrics.display(), i + 1);
         };
-        if v["type"] == "episode" {
-            if let (Some(frames), Some(ret)) = (v["frames"].as_f64(), v["return"].as_f64()) {
-                points.push(EpisodePoint { frames, ret });
-            }
+        let step = v["step"]
+            .as_f64()
+            .or_else(|| v["frames"].as_f64().map(|f| f / 4.0));
+        let seconds = v["time_s"].as_f64().unwrap_or(0.0);
+        let (list, value) = match v["type"].as_str() {
+            Some("episode") => (&mut curves.episodes, v["return"].as_f64()),
+            Some("eval") => (&mut curves.evals, v["mean"].as_f64()),
+            _ => continue,
+        };
+        if let (Some(step), Some(ret)) = (step, value) {
+            list.push(EpisodePoint { step, seconds, ret });
         }
     }
-    Ok(points)
+    Ok(curves)
 }
 
-/// The trailing moving average of the returns, over up to `WINDOW` episodes.
-pub fn moving_average(points: &[EpisodePoint]) -> Vec<(f64, f64)> {
+/// The trailing moving average of the returns, over up to `WINDOW` episodes, as
+/// (index into `points`, average).
+pub fn moving_average(points: &[EpisodePoint]) -> Vec<(usize, f64)> {
     let mut sum = 0.0;
     points
         .iter()
@@ -49,15 +71,16 @@ pub fn moving_average(points: &[EpisodePoint]) -> Vec<(f64, f64)> {
             if i >= WINDOW {
                 sum -= points[i - WINDOW].ret;
             }
-            (p.frames, sum / (i + 1).min(WINDOW) as f64)
+            (i, sum / (i + 1).min(WINDOW) as f64)
         })
         .collect()
 }
 
-/// Writes `reward_curve.png` and `reward_curve.svg` into the run folder; returns their paths.
+/// Writes `reward_curve.png` and `reward_curve.svg` into the run folder: training returns
+/// and evaluations against agent steps (left) and wall-clock minutes (right).
 pub fn plot(run: &Path, title: &str) -> Result<(PathBuf, PathBuf)> {
-    let points = read_episodes(&run.join("metrics.jsonl"))?;
-    if points.is_empty() {
+    let curves = read_curves(&run.join("metrics.jsonl"))?;
+    if curves.episodes.is_empty() {
         bail!(
             "{} has no finished episode yet: nothing to plot",
             run.display()
@@ -67,13 +90,13 @@ pub fn plot(run: &Path, title: &str) -> Result<(PathBuf, PathBuf)> {
     let png = run.join("reward_curve.png");
     let svg = run.join("reward_curve.svg");
     {
-        let root = BitMapBackend::new(&png, (960, 540)).into_drawing_area();
-        draw(&root, &points, title)?;
+        let root = BitMapBackend::new(&png, (1280, 540)).into_drawing_area();
+        draw(&root, &curves, title)?;
         root.present().context("writing the PNG")?;
     }
     {
-        let root = SVGBackend::new(&svg, (960, 540)).into_drawing_area();
-        draw(&root, &points, title)?;
+        let root = SVGBackend::new(&svg, (1280, 540)).into_drawing_area();
+        draw(&root, &curves, title)?;
         root.present().context("writing the SVG")?;
     }
     Ok((png, svg))
@@ -94,51 +117,94 @@ fn register_font() {
 
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    points: &[EpisodePoint],
+    curves: &Curves,
     title: &str,
 ) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let x_max = points.last().map_or(1.0, |p| p.frames).max(1.0) / 1e6;
-    let (lo, hi) = points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+    let err = |e: &dyn std::fmt::Display| anyhow::anyhow!("{e}");
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let root = root
+        .titled(title, ("sans-serif", 24))
+        .map_err(|e| err(&e))?;
+    let (left, right) = root.split_horizontally(root.dim_in_pixel().0 / 2);
+    let by_steps = |p: &EpisodePoint| p.step / 1e6;
+    let by_minutes = |p: &EpisodePoint| p.seconds / 60.0;
+    panel(&left, curves, "agent steps (millions)", &by_steps)?;
+    panel(&right, curves, "wall-clock minutes", &by_minutes)?;
+    Ok(())
+}
+
+/// One panel: episode returns, their moving average and the evaluations against `x`.
+fn panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    curves: &Curves,
+    x_desc: &str,
+    x: &dyn Fn(&EpisodePoint) -> f64,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: &dyn std::fmt::Display| anyhow::anyhow!("{e}");
+    let all = || curves.episodes.iter().chain(&curves.evals);
+    let x_max = all().map(x).fold(0.0, f64::max).max(1e-3);
+    let (lo, hi) = all().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
         (lo.min(p.ret), hi.max(p.ret))
     });
     let pad = ((hi - lo) * 0.05).max(1.0);
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, ("sans-serif", 24))
+    let mut chart = ChartBuilder::on(area)
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(56)
-        .build_cartesian_2d(0.0..x_max, (lo - pad)..(hi + pad))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .build_cartesian_2d(0.0..x_max * 1.02, (lo - pad)..(hi + pad))
+        .map_err(|e| err(&e))?;
     chart
         .configure_mesh()
-        .x_desc("emulator frames (millions)")
-        .y_desc("episode return")
+        .x_desc(x_desc)
+        .y_desc("score per game")
         .label_style(("sans-serif", 14))
         .draw()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let light = RGBColor(120, 160, 220);
+        .map_err(|e| err(&e))?;
+    let light = RGBColor(150, 180, 230);
     chart
         .draw_series(
-            points
+            curves
+                .episodes
                 .iter()
-                .map(|p| Circle::new((p.frames / 1e6, p.ret), 2, light.filled())),
+                .map(|p| Circle::new((x(p), p.ret), 2, light.filled())),
         )
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .label("episode")
+        .map_err(|e| err(&e))?
+        .label("training game (exploring)")
         .legend(move |(x, y)| Circle::new((x + 10, y), 3, light.filled()));
-    let avg = moving_average(points);
+    let avg = moving_average(&curves.episodes);
     chart
         .draw_series(LineSeries::new(
-            avg.iter().map(|&(f, r)| (f / 1e6, r)),
+            avg.iter().map(|&(i, r)| (x(&curves.episodes[i]), r)),
             BLUE.stroke_width(2),
         ))
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .label(format!("mean of last {WINDOW}"))
+        .map_err(|e| err(&e))?
+        .label(format!("mean of last {WINDOW} training games"))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE.stroke_width(2)));
+    if !curves.evals.is_empty() {
+        let red = RGBColor(210, 40, 40);
+        chart
+            .draw_series(LineSeries::new(
+                curves.evals.iter().map(|p| (x(p), p.ret)),
+                red.stroke_width(2),
+            ))
+            .map_err(|e| err(&e))?;
+        chart
+            .draw_series(
+                curves
+                    .evals
+                    .iter()
+                    .map(|p| TriangleMarker::new((x(p), p.ret), 6, red.filled())),
+            )
+            .map_err(|e| err(&e))?
+            .label("evaluation (greedy, mean of whole games)")
+            .legend(move |(x, y)| TriangleMarker::new((x + 10, y), 6, red.filled()));
+    }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerRight)
@@ -146,7 +212,7 @@ where
         .border_style(BLACK)
         .label_font(("sans-serif", 14))
         .draw()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(|e| err(&e))?;
     Ok(())
 }
 
@@ -158,7 +224,8 @@ mod tests {
     fn moving_average_over_the_window() {
         let pts: Vec<EpisodePoint> = (0..30)
             .map(|i| EpisodePoint {
-                frames: i as f64,
+                step: i as f64,
+                seconds: i as f64,
                 ret: i as f64,
             })
             .collect();
@@ -176,19 +243,33 @@ mod tests {
         let mut lines = String::new();
         for i in 0..50 {
             lines += &format!(
-                "{{\"type\":\"episode\",\"frames\":{},\"return\":{}}}\n",
-                i * 4000,
+                "{{\"type\":\"episode\",\"step\":{},\"time_s\":{},\"return\":{}}}\n",
+                i * 1000,
+                i * 6,
                 -21 + i / 3
             );
+            if i % 10 == 9 {
+                lines += &format!(
+                    "{{\"type\":\"eval\",\"step\":{},\"time_s\":{},\"mean\":{}}}\n",
+                    i * 1000,
+                    i * 6 + 3,
+                    -20 + i / 2
+                );
+            }
         }
         lines += "{\"type\":\"episode\",\"fra"; // a partial last line from a crash
         std::fs::write(dir.join("metrics.jsonl"), lines).unwrap();
+        let curves = read_curves(&dir.join("metrics.jsonl")).unwrap();
+        assert_eq!((curves.episodes.len(), curves.evals.len()), (50, 5));
+        assert_eq!(curves.evals[4].ret, 4.0);
+        assert_eq!(curves.evals[4].seconds, 297.0);
         let (png, svg) = plot(&dir, "test").unwrap();
         let png_bytes = std::fs::read(png).unwrap();
         assert_eq!(&png_bytes[1..4], b"PNG");
-        assert!(std::fs::read_to_string(svg)
-            .unwrap()
-            .contains("episode return"));
+        let svg = std::fs::read_to_string(svg).unwrap();
+        for text in ["agent steps", "wall-clock minutes", "evaluation (greedy"] {
+            assert!(svg.contains(text), "{text} missing from the SVG");
+        }
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -45,7 +45,6 @@ pub fn record(args: RecordArgs) -> Result<(i64, u32)> {
         enc.set_repeat(gif::Repeat::Infinite)?;
         let mut rng = Rng::new(args.seed);
         let mut frame_px = vec![0u8; WIDTH * SCALE * HEIGHT * SCALE];
-        let n_actions = env.num_actions();
         let (mut score, mut steps) = (0i64, 0u32);
         loop {
             let screen = env.screen().context("the env has no screen")?;
@@ -60,11 +59,7 @@ pub fn record(args: RecordArgs) -> Result<(i64, u32)> {
             if steps >= args.max_steps {
                 break;
             }
-            let a = if rng.unit_f64() < args.epsilon {
-                rng.below(n_actions as u64) as usize
-            } else {
-                learner.greedy_actions(env.obs(), 1)[0]
-            };
+            let a = learner.act(env.obs(), args.epsilon, &mut rng);
             let t = env.step(a);
             score += t.raw_reward as i64;
             steps += 1;

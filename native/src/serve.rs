@@ -26,6 +26,12 @@ struct Site {
     rom: Vec<u8>,
 }
 
+/// The agent the project ships (`docs/pong-solved/pong.qnet` in this source tree): what
+/// `qarcade serve` plays when no run is named.
+pub fn shipped_agent() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/pong-solved/pong.qnet")
+}
+
 /// Serves until killed. Prints `serving http://127.0.0.1:PORT/` once listening (port 0: any
 /// free port).
 pub fn serve(run: Option<&Path>, port: u16, dist: &Path) -> Result<()> {
@@ -35,6 +41,8 @@ pub fn serve(run: Option<&Path>, port: u16, dist: &Path) -> Result<()> {
             dist.display()
         );
     }
+    let shipped = shipped_agent();
+    let run = run.or_else(|| shipped.is_file().then_some(shipped.as_path()));
     let (weights, game, run_name) = match run {
         Some(file) if is_weights_file(file) => {
             let bytes = std::fs::read(file)?;

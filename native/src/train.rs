@@ -1,11 +1,11 @@
 //! `qarcade train`: DQN on an Atari game from pixels, read top to bottom like CleanRL's
-//! `dqn_atari.py`: set up (or resume) the run, then one loop of agent steps with progress,
-//! metrics, checkpoints and a NaN guard.
+//! `dqn_atari.py`: set up (or resume) the run, then one loop of vector steps (all envs at
+//! once) with progress, metrics, evaluations, checkpoints, a stop rule and a NaN guard.
 //!
 //! Runs are reproducible: the seed fixes everything (network init, exploration, replay
-//! sampling, each game's no-op starts). Checkpoints are taken between games, so a resumed
-//! run (with `--save-replay`) continues the very same curve; `--frames` is therefore a
-//! minimum: the run ends when the game in progress ends.
+//! sampling, each game's no-op starts, the evaluation games). A checkpoint holds each env's
+//! running game (as its inputs since power-on), so a run resumed with `--save-replay`
+//! continues the very same curve.
 
 use crate::backend::{self, Backend};
 use crate::rom;
@@ -13,8 +13,9 @@ use crate::run_dir::{metrics_csv, metrics_up_to, write_atomic, RunDir};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use qarcade_core::ale::Game;
-use qarcade_core::dqn::{checkpoint, Config, Trainer};
+use qarcade_core::dqn::{checkpoint, evaluate, Config, NetConfig, Rng, Trainer};
 use qarcade_core::env::for_dqn::DqnAtariEnv;
+use qarcade_core::env::{split_seed, AtariConfig};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,9 +46,13 @@ pub struct TrainArgs {
     pub save_replay: bool,
     #[arg(long, value_enum, default_value = "auto")]
     pub backend: Backend,
-    /// Emulator frames between checkpoints (taken at the end of a game).
-    #[arg(long, default_value_t = 200_000)]
+    /// Emulator frames between checkpoints.
+    #[arg(long, default_value_t = 400_000)]
     pub checkpoint_every: u64,
+    /// Stop once an evaluation's mean score reaches this (the preset's eval.target_score
+    /// otherwise; Pong's default preset stops at +20).
+    #[arg(long, allow_negative_numbers = true)]
+    pub target_score: Option<f64>,
     /// Override a hyperparameter of the preset: KEY=VALUE (JSON value), e.g.
     /// `--set learning_starts=5000 --set adam.lr=3e-4`. Repeatable.
     #[arg(long, value_name = "KEY=VALUE")]
@@ -66,6 +71,20 @@ pub fn train(args: TrainArgs) -> Result<()> {
         PathBuf::from("runs").join(format!("{game_name}-{}-seed{}", args.preset, args.seed))
     });
     let run = RunDir::new(&out);
+    let image = Arc::new(image);
+    let envs_for = |cfg: &Config| -> Result<Vec<DqnAtariEnv>> {
+        let atari = DqnAtariEnv::atari_config(&cfg.env);
+        (0..cfg.num_envs)
+            .map(|i| {
+                DqnAtariEnv::new(
+                    image.clone(),
+                    atari.clone(),
+                    split_seed(cfg.seed, 1000 + i as u64),
+                )
+                .context("loading the game")
+            })
+            .collect()
+    };
 
     let mut trainer = if args.resume {
         let ck = checkpoint::load(&run.checkpoint())
@@ -73,11 +92,15 @@ pub fn train(args: TrainArgs) -> Result<()> {
         let arch = ck.config.net.describe(ck.n_actions);
         ck.expect(game_name, &arch)?;
         let saved_step = ck.counters.steps;
-        let mut t = ck.into_trainer(&device)?;
+        let envs = envs_for(&ck.config)?;
+        let mut t = ck.into_trainer(&device, envs)?;
         if let Some(frames) = args.frames {
             t.cfg.total_steps = steps_for(frames, &t.cfg)?;
         }
-        // The curve continues from the checkpoint: drop games logged after it.
+        if let Some(target) = args.target_score {
+            t.cfg.eval.target_score = Some(target);
+        }
+        // The curve continues from the checkpoint: drop lines logged after it.
         let old = std::fs::read_to_string(run.metrics()).unwrap_or_default();
         write_atomic(&run.metrics(), metrics_up_to(&old, saved_step).as_bytes())?;
         eprintln!("resuming {} at agent step {saved_step}", out.display());
@@ -88,6 +111,10 @@ pub fn train(args: TrainArgs) -> Result<()> {
         if let Some(frames) = args.frames {
             cfg.total_steps = steps_for(frames, &cfg)?;
         }
+        if let Some(target) = args.target_score {
+            cfg.eval.target_score = Some(target);
+        }
+        cfg.validate().map_err(|e| anyhow::anyhow!("config: {e}"))?;
         if run.checkpoint().exists() {
             bail!(
                 "{} already holds a run: pass --resume to continue it, or choose another --out",
@@ -101,22 +128,24 @@ pub fn train(args: TrainArgs) -> Result<()> {
             serde_json::to_string_pretty(&cfg)?.as_bytes(),
         )?;
         write_atomic(&run.metrics(), b"")?;
-        let n_actions = game.spec().minimal_actions.len();
-        Trainer::new(cfg, n_actions, &device)
+        let envs = envs_for(&cfg)?;
+        Trainer::new(cfg, envs, &device)
     };
     let cfg = trainer.cfg.clone();
     let frame_skip = cfg.env.frame_skip as u64;
-    let atari = DqnAtariEnv::atari_config(&cfg.env);
-    let mut env = DqnAtariEnv::new(Arc::new(image), atari, cfg.seed)?;
     eprintln!(
-        "training {game_name} with preset {} on {device_name}: {} agent steps ({} frames), run folder {}",
+        "training {game_name} with preset {} on {device_name}: {} envs, up to {} agent steps ({} frames){}, run folder {}",
         cfg.preset,
+        cfg.num_envs,
         cfg.total_steps,
         cfg.total_steps * frame_skip,
+        cfg.eval
+            .target_score
+            .map_or(String::new(), |t| format!(", stopping at an eval of {t}")),
         out.display()
     );
 
-    // --- The loop: one agent step at a time.
+    // --- The loop: one vector step (num_envs agent steps) at a time.
     let bar = progress_bar(cfg.total_steps, trainer.counters.steps);
     let mut metrics = std::fs::OpenOptions::new()
         .append(true)
@@ -124,79 +153,184 @@ pub fn train(args: TrainArgs) -> Result<()> {
         .open(run.metrics())?;
     let started = Instant::now();
     let time_offset = last_time(&run);
-    let (mut loss_sum, mut q_sum, mut updates) = (0.0f64, 0.0f64, 0u64);
+    let clock = || time_offset + started.elapsed().as_secs_f64();
     let mut recent: Vec<f64> = Vec::new();
     let mut last_checkpoint = trainer.counters.steps;
     let mut games = trainer.counters.episodes;
-    let mut rate = Rate::new(trainer.counters.steps);
-    while trainer.counters.steps < cfg.total_steps || !env.between_games() {
-        env.clock = trainer.counters.steps;
-        let report = trainer.step(&mut env);
-        if let Some(u) = report.update {
+    let mut rate = Rate::new(trainer.counters.steps, trainer.learner.updates());
+    let mut last_eval: Option<(u64, f64)> = last_eval(&run);
+    let mut solved = false;
+    let mut message =
+        |trainer: &Trainer<DqnAtariEnv>, recent: &[f64], eval: Option<(u64, f64)>, eps: f64| {
+            let window = &recent[recent.len().saturating_sub(20)..];
+            let avg = if window.is_empty() {
+                "-".into()
+            } else {
+                format!("{:.1}", window.iter().sum::<f64>() / window.len() as f64)
+            };
+            let (sps, ups) = rate.per_second(trainer.counters.steps, trainer.learner.updates());
+            format!(
+                "eval {} | train mean {avg} | eps {eps:.3} | {sps:.0} steps/s {ups:.1} updates/s",
+                eval.map_or("-".into(), |(step, score)| format!(
+                    "{score:+.1} @{}k",
+                    step / 1000
+                )),
+            )
+        };
+    while trainer.counters.steps < cfg.total_steps && !solved {
+        let before = trainer.counters.steps;
+        let report = trainer.step();
+        let step = trainer.counters.steps;
+        for u in &report.updates {
             if !u.loss.is_finite() {
                 bar.abandon();
                 bail!(
-                    "the loss became {} at agent step {}: stopped; the last good checkpoint ({}, step {last_checkpoint}) is kept",
+                    "the loss became {} at agent step {step}: stopped; the last good checkpoint ({}, step {last_checkpoint}) is kept",
                     u.loss,
-                    trainer.counters.steps,
                     run.checkpoint().display()
                 );
             }
-            loss_sum += u.loss as f64;
-            q_sum += u.mean_q as f64;
-            updates += 1;
         }
-        if let Some(g) = env.take_finished_game() {
+        let finished: Vec<_> = trainer
+            .envs_mut()
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, env)| env.take_finished_game().map(|g| (i, g)))
+            .collect();
+        for (i, g) in finished {
             games += 1;
-            let step = trainer.counters.steps;
-            let (loss, q) = if updates > 0 {
-                (
-                    Some(loss_sum / updates as f64),
-                    Some(q_sum / updates as f64),
-                )
-            } else {
-                (None, None)
-            };
-            (loss_sum, q_sum, updates) = (0.0, 0.0, 0);
+            // The updates since the last game ended.
+            let means = trainer.take_update_means();
+            let (loss, q) = (means.map(|m| m.0), means.map(|m| m.1));
             let line = serde_json::json!({
-                "type": "episode", "game": games, "step": step, "frames": step * frame_skip,
-                "return": g.score, "length": g.length, "epsilon": report.epsilon,
-                "loss": loss, "mean_q": q,
-                "time_s": time_offset + started.elapsed().as_secs_f64(),
+                "type": "episode", "game": games, "env": i, "step": step,
+                "frames": step * frame_skip, "return": g.score, "length": g.length,
+                "epsilon": report.epsilon, "loss": loss, "mean_q": q, "time_s": clock(),
+            });
+            writeln!(metrics, "{line}")?;
+            recent.push(g.score as f64);
+        }
+        metrics.flush()?;
+
+        // Evaluation every `eval.every_steps` agent steps, and at the end of the budget.
+        let every = cfg.eval.every_steps;
+        let end = step >= cfg.total_steps;
+        if every > 0 && (step / every > before / every || end) {
+            bar.set_message(format!(
+                "evaluating {} games at step {step}...",
+                cfg.eval.games
+            ));
+            let e = evaluate_now(&trainer, &image, step)?;
+            let line = serde_json::json!({
+                "type": "eval", "step": step, "frames": step * frame_skip,
+                "mean": e.mean, "std": e.std, "min": e.min, "max": e.max,
+                "scores": e.scores, "updates": trainer.learner.updates(),
+                "epsilon": cfg.eval.epsilon, "seconds": e.seconds, "time_s": clock(),
             });
             writeln!(metrics, "{line}")?;
             metrics.flush()?;
-            recent.push(g.score as f64);
-            let window = &recent[recent.len().saturating_sub(20)..];
-            let avg = window.iter().sum::<f64>() / window.len() as f64;
-            let msg = format!(
-                "game {games}: return {} (mean of last {} {avg:.1}) | eps {:.3} | loss {} | {:.0} frames/s",
-                g.score,
-                window.len(),
-                report.epsilon,
-                loss.map_or("-".into(), |l| format!("{l:.4}")),
-                rate.per_second(step) * frame_skip as f64
-            );
-            if bar.is_hidden() {
-                eprintln!("step {step}: {msg}");
-            }
-            bar.set_message(msg);
-            if step - last_checkpoint >= args.checkpoint_every / frame_skip {
-                save(&run, &trainer, game_name, args.save_replay)?;
-                last_checkpoint = step;
+            bar.println(format!(
+                "eval at step {step} ({:.1} min): mean {:+.2} over {} games (min {}, max {}), {:.0} s",
+                clock() / 60.0,
+                e.mean,
+                e.scores.len(),
+                e.min,
+                e.max,
+                e.seconds
+            ));
+            last_eval = Some((step, e.mean));
+            if cfg.eval.target_score.is_some_and(|t| e.mean >= t) {
+                solved = true;
             }
         }
-        bar.set_position(trainer.counters.steps.min(cfg.total_steps));
+        if step - last_checkpoint >= args.checkpoint_every / frame_skip {
+            save(&run, &trainer, game_name, args.save_replay)?;
+            last_checkpoint = step;
+        }
+        if step / 1000 > before / 1000 || solved {
+            let msg = message(&trainer, &recent, last_eval, report.epsilon);
+            if bar.is_hidden() && step / 20_000 > before / 20_000 {
+                eprintln!("step {step} game {games}: {msg}");
+            }
+            bar.set_message(msg);
+            bar.set_position(step.min(cfg.total_steps));
+        }
     }
     save(&run, &trainer, game_name, args.save_replay)?;
     bar.finish();
     eprintln!(
-        "done: {} agent steps, {games} games, in {:.0} s; run folder {}",
+        "done: {} agent steps, {games} games, {} updates, in {:.1} min{}; run folder {}",
         trainer.counters.steps,
-        started.elapsed().as_secs_f64(),
+        trainer.learner.updates(),
+        clock() / 60.0,
+        if solved {
+            format!(
+                " (solved: eval {:+.2} >= {})",
+                last_eval.map_or(0.0, |e| e.1),
+                cfg.eval.target_score.unwrap_or(0.0)
+            )
+        } else {
+            String::new()
+        },
         out.display()
     );
     Ok(())
+}
+
+/// One evaluation inside training: scores of `eval.games` whole games.
+struct EvalResult {
+    scores: Vec<i64>,
+    mean: f64,
+    std: f64,
+    min: i64,
+    max: i64,
+    seconds: f64,
+}
+
+/// Plays `cfg.eval.games` whole games (no episodic life, no-op starts, 108,000-frame cap),
+/// one per env, all at once, on seeds of their own (a function of the run's seed and the
+/// step, never used for training).
+fn evaluate_now(
+    trainer: &Trainer<DqnAtariEnv>,
+    image: &Arc<Vec<u8>>,
+    step: u64,
+) -> Result<EvalResult> {
+    let t0 = Instant::now();
+    let cfg = &trainer.cfg;
+    let atari = AtariConfig {
+        max_episode_frames: 108_000,
+        ..DqnAtariEnv::atari_config(&cfg.env).evaluation()
+    };
+    let eval_seed = split_seed(cfg.seed ^ 0xE7A1, step);
+    let mut envs = (0..cfg.eval.games)
+        .map(|g| {
+            DqnAtariEnv::new(
+                image.clone(),
+                atari.clone(),
+                split_seed(eval_seed, g as u64),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .context("loading the game")?;
+    let mut rng = Rng::new(split_seed(eval_seed, 0xAC7));
+    let results = evaluate(&trainer.learner, &mut envs, cfg.eval.epsilon, &mut rng);
+    let scores: Vec<i64> = results.iter().map(|r| r.0 as i64).collect();
+    let n = scores.len() as f64;
+    let mean = scores.iter().sum::<i64>() as f64 / n;
+    let std = (scores
+        .iter()
+        .map(|&s| (s as f64 - mean).powi(2))
+        .sum::<f64>()
+        / n)
+        .sqrt();
+    Ok(EvalResult {
+        min: *scores.iter().min().unwrap_or(&0),
+        max: *scores.iter().max().unwrap_or(&0),
+        scores,
+        mean,
+        std,
+        seconds: t0.elapsed().as_secs_f64(),
+    })
 }
 
 /// Applies `key=value` overrides to a config through its JSON form, so every field can be
@@ -209,6 +343,13 @@ pub fn with_overrides(cfg: Config, sets: &[String]) -> Result<Config> {
             .with_context(|| format!("--set {set:?}: expected KEY=VALUE"))?;
         let value: serde_json::Value = serde_json::from_str(value)
             .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        // A network preset by name: `--set net=dqn2013`.
+        if key == "net" {
+            if let Some(net) = value.as_str().and_then(NetConfig::preset) {
+                json["net"] = serde_json::to_value(net)?;
+                continue;
+            }
+        }
         let mut slot = &mut json;
         for part in key.split('.') {
             slot = slot
@@ -217,7 +358,9 @@ pub fn with_overrides(cfg: Config, sets: &[String]) -> Result<Config> {
         }
         *slot = value;
     }
-    serde_json::from_value(json).map_err(|e| anyhow::anyhow!("--set: {e}"))
+    let cfg: Config = serde_json::from_value(json).map_err(|e| anyhow::anyhow!("--set: {e}"))?;
+    cfg.validate().map_err(|e| anyhow::anyhow!("--set: {e}"))?;
+    Ok(cfg)
 }
 
 /// Agent steps for `frames` emulator frames.
@@ -229,10 +372,20 @@ fn steps_for(frames: i64, cfg: &Config) -> Result<u64> {
 }
 
 /// Checkpoint, then the CSV view of the metrics, both atomically.
-fn save(run: &RunDir, trainer: &Trainer, game: &str, replay: bool) -> Result<()> {
+fn save(run: &RunDir, trainer: &Trainer<DqnAtariEnv>, game: &str, replay: bool) -> Result<()> {
     checkpoint::save(&run.checkpoint(), game, trainer, replay)?;
     let text = std::fs::read_to_string(run.metrics()).unwrap_or_default();
     write_atomic(&run.metrics_csv(), metrics_csv(&text).as_bytes())
+}
+
+/// The latest evaluation logged by earlier sessions of this run: (step, mean score).
+fn last_eval(run: &RunDir) -> Option<(u64, f64)> {
+    let text = std::fs::read_to_string(run.metrics()).unwrap_or_default();
+    text.lines()
+        .rev()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["type"] == "eval")
+        .and_then(|v| Some((v["step"].as_u64()?, v["mean"].as_f64()?)))
 }
 
 /// Wall time already spent by earlier sessions of this run (from its last metrics line).
@@ -248,35 +401,40 @@ fn last_time(run: &RunDir) -> f64 {
 fn progress_bar(total: u64, done: u64) -> ProgressBar {
     let bar = ProgressBar::new(total);
     bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} steps  {msg}")
-            .expect("valid template")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:25}] {pos}/{len} steps (budget ETA {eta})  {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
     );
     bar.set_position(done.min(total));
     bar
 }
 
-/// Agent steps per second over the last few seconds.
+/// Agent steps and updates per second over the last few seconds.
 struct Rate {
     since: Instant,
-    at: u64,
-    value: f64,
+    at: (u64, u64),
+    value: (f64, f64),
 }
 
 impl Rate {
-    fn new(step: u64) -> Self {
+    fn new(step: u64, updates: u64) -> Self {
         Rate {
             since: Instant::now(),
-            at: step,
-            value: 0.0,
+            at: (step, updates),
+            value: (0.0, 0.0),
         }
     }
-    fn per_second(&mut self, step: u64) -> f64 {
+    fn per_second(&mut self, step: u64, updates: u64) -> (f64, f64) {
         let dt = self.since.elapsed().as_secs_f64();
-        if dt > 2.0 || (self.value == 0.0 && dt > 0.0) {
-            self.value = (step - self.at) as f64 / dt;
+        if dt > 5.0 || (self.value.0 == 0.0 && dt > 0.0) {
+            self.value = (
+                (step - self.at.0) as f64 / dt,
+                (updates - self.at.1) as f64 / dt,
+            );
             self.since = Instant::now();
-            self.at = step;
+            self.at = (step, updates);
         }
         self.value
     }

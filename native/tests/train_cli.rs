@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Small, fast settings: a short warm-up, a small batch, few updates.
-const SMALL: [&str; 10] = [
+/// Two envs; an evaluation of two whole games every 500 agent steps.
+const SMALL: [&str; 18] = [
     "--set",
     "learning_starts=300",
     "--set",
@@ -14,9 +15,17 @@ const SMALL: [&str; 10] = [
     "--set",
     "replay_capacity=5000",
     "--set",
-    "train_every=8",
+    "num_envs=2",
+    "--set",
+    "updates_per_step=0.125",
     "--set",
     "target_update=200",
+    "--set",
+    "eval.every_steps=500",
+    "--set",
+    "eval.games=2",
+    "--set",
+    "eval.target_score=null",
 ];
 
 fn have_pong() -> bool {
@@ -80,7 +89,9 @@ fn curve(run: &Path) -> Vec<serde_json::Value> {
         .lines()
         .map(|l| {
             let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
-            v.as_object_mut().unwrap().remove("time_s");
+            let v2 = v.as_object_mut().unwrap();
+            v2.remove("time_s");
+            v2.remove("seconds");
             v
         })
         .collect()
@@ -93,10 +104,10 @@ fn resumed_run_equals_uninterrupted_run() {
     }
     let dir = tempdir("resume");
     let (a, b) = (dir.join("a"), dir.join("b"));
-    ok(&train(&a, 8000, &["--save-replay"]));
-    ok(&train(&b, 4000, &["--save-replay"]));
+    ok(&train(&a, 12000, &["--save-replay"]));
+    ok(&train(&b, 6000, &["--save-replay"]));
     let half = curve(&b).len();
-    ok(&train(&b, 8000, &["--save-replay", "--resume"]));
+    ok(&train(&b, 12000, &["--save-replay", "--resume"]));
     for f in [
         "config.json",
         "metrics.jsonl",
@@ -129,13 +140,14 @@ fn resume_without_saved_replay_refills_it_and_learns_on() {
     }
     let dir = tempdir("noreplay");
     let run = dir.join("run");
-    ok(&train(&run, 2000, &[]));
+    ok(&train(&run, 4000, &[]));
     let before = curve(&run).len();
-    ok(&train(&run, 6000, &["--resume"]));
+    ok(&train(&run, 14000, &["--resume"]));
     let after = curve(&run);
     assert!(after.len() > before, "the resumed run plays on");
+    let last_game = after.iter().rev().find(|v| v["type"] == "episode").unwrap();
     assert!(
-        after.last().unwrap()["loss"].is_number(),
+        last_game["loss"].is_number(),
         "and learns again once the buffer refills"
     );
     std::fs::remove_dir_all(&dir).ok();
@@ -200,8 +212,8 @@ fn a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint() {
     }
     let dir = tempdir("nan");
     let run = dir.join("run");
-    // Learning starts after the first game (~850 steps of random play); a huge learning rate
-    // then blows the weights up. Every game end is a checkpoint.
+    // Learning starts after 1,200 steps of random play; a squared loss of rewards scaled to
+    // 1e30 then overflows to infinity. A checkpoint is taken at every vector step.
     let out = train(
         &run,
         40_000,
@@ -209,9 +221,9 @@ fn a_nan_loss_stops_training_and_keeps_the_last_good_checkpoint() {
             "--set",
             "learning_starts=1200",
             "--set",
-            "adam.lr=1e30",
+            "reward.scale=1e30",
             "--set",
-            "max_grad_norm=null",
+            r#"loss={"kind":"squared"}"#,
             "--checkpoint-every",
             "1",
         ],

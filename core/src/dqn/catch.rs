@@ -90,6 +90,30 @@ impl Env for Catch {
     fn frame(&self) -> &[u8] {
         &self.frame
     }
+
+    fn save_state(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(35);
+        for w in self.rng.state() {
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        out.extend([self.ball_row, self.ball_col, self.paddle].map(|x| x as u8));
+        out
+    }
+
+    fn restore_state(&mut self, state: &[u8]) -> Result<(), String> {
+        if state.len() != 35 {
+            return Err("catch: bad state length".into());
+        }
+        let word = |i: usize| u64::from_le_bytes(state[8 * i..8 * i + 8].try_into().unwrap());
+        let [row, col, paddle] = [state[32], state[33], state[34]].map(usize::from);
+        if row >= ROWS || col >= COLS || paddle >= COLS {
+            return Err("catch: state out of range".into());
+        }
+        self.rng = Rng::from_state([word(0), word(1), word(2), word(3)]);
+        (self.ball_row, self.ball_col, self.paddle) = (row, col, paddle);
+        self.render();
+        Ok(())
+    }
 }
 
 #[cfg(test)]

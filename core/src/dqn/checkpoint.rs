@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! "QARCDQN\0"  format version: u32  header length: u64  header (JSON)
-//! body: online params, target params, Adam m, Adam v (f32), then the replay buffer if any
+//! body: online params, target params, Adam m, Adam v (f32), the envs' acting state (each
+//!       env's frame stack, running episode and own state), then the replay buffer if any
 //! checksum: u64 FNV-1a of every byte before it
 //! ```
 //!
@@ -26,13 +27,13 @@ use super::adam::Adam;
 use super::config::Config;
 use super::learner::{Learner, LearnerState};
 use super::params::ParamData;
-use super::replay::ReplayBuffer;
 use super::rng::Rng;
-use super::trainer::{Counters, Trainer};
+use super::trainer::{Counters, Env, Trainer};
+use super::vec_replay::VecReplay;
 
 const MAGIC: &[u8; 8] = b"QARCDQN\0";
 /// The format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Why a checkpoint could not be saved or loaded. Every variant prints as one line.
 #[derive(Debug, Error)]
@@ -86,6 +87,8 @@ struct Header {
     param_shapes: Vec<Vec<usize>>,
     has_target: bool,
     has_adam_moments: bool,
+    /// Bytes of the envs' acting state.
+    lanes_bytes: u64,
     /// Bytes of the replay section (0 = none).
     replay_bytes: u64,
 }
@@ -100,7 +103,9 @@ impl Header {
 
     fn body_len(&self) -> u64 {
         let sets = 1 + self.has_target as u64 + 2 * self.has_adam_moments as u64;
-        sets * self.param_floats() * 4 + self.replay_bytes
+        (sets * self.param_floats() * 4)
+            .saturating_add(self.lanes_bytes)
+            .saturating_add(self.replay_bytes)
     }
 }
 
@@ -159,10 +164,10 @@ fn write_f32s(w: &mut impl Write, xs: &[f32]) -> std::io::Result<()> {
 /// Saves `trainer`'s run for `game` to `path` atomically. With `include_replay` the replay
 /// buffer goes in too (up to 7 GB for 1M transitions, streamed: no second copy in memory), so
 /// a resumed run continues exactly.
-pub fn save(
+pub fn save<E: Env>(
     path: &Path,
     game: &str,
-    trainer: &Trainer,
+    trainer: &Trainer<E>,
     include_replay: bool,
 ) -> Result<(), CheckpointError> {
     let io = |source| CheckpointError::Io {
@@ -170,6 +175,8 @@ pub fn save(
         error: source,
     };
     let state = trainer.learner.state();
+    let mut lanes = Vec::new();
+    trainer.write_lanes(&mut lanes).map_err(io)?;
     let header = Header {
         game: game.to_string(),
         architecture: trainer.cfg.net.describe(trainer.learner.n_actions()),
@@ -182,6 +189,7 @@ pub fn save(
         param_shapes: state.online.iter().map(|p| p.shape.clone()).collect(),
         has_target: state.target.is_some(),
         has_adam_moments: !state.adam.m.is_empty(),
+        lanes_bytes: lanes.len() as u64,
         replay_bytes: if include_replay {
             trainer.replay.serialized_len()
         } else {
@@ -219,6 +227,7 @@ pub fn save(
         for m in state.adam.m.iter().chain(&state.adam.v) {
             write_f32s(&mut w, m)?;
         }
+        w.write_all(&lanes)?;
         if include_replay {
             trainer.replay.write_to(&mut w)?;
         }
@@ -244,7 +253,9 @@ pub struct Checkpoint {
     pub counters: Counters,
     pub rng: Rng,
     pub learner: LearnerState,
-    pub replay: Option<ReplayBuffer>,
+    /// The envs' acting state ([`Trainer::write_lanes`]).
+    pub lanes: Vec<u8>,
+    pub replay: Option<VecReplay>,
     path: PathBuf,
 }
 
@@ -296,6 +307,10 @@ pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
     r.read_exact(&mut header_json).map_err(io)?;
     let header: Header =
         serde_json::from_slice(&header_json).map_err(|e| corrupt(format!("header: {e}")))?;
+    header
+        .config
+        .validate()
+        .map_err(|e| corrupt(format!("config: {e}")))?;
     let expected = header_end
         .saturating_add(header.body_len())
         .saturating_add(8);
@@ -346,9 +361,14 @@ pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
                 .map_err(io)?;
         }
     }
+    if header.lanes_bytes > 1 << 32 {
+        return Err(corrupt("env state section too large".into()));
+    }
+    let mut lanes = vec![0u8; header.lanes_bytes as usize];
+    r.read_exact(&mut lanes).map_err(io)?;
     let replay = if header.replay_bytes > 0 {
         Some(
-            ReplayBuffer::read_from(&mut r, header.replay_bytes)
+            VecReplay::read_from(&mut r, header.replay_bytes)
                 .map_err(|e| corrupt(format!("replay: {e}")))?,
         )
     } else {
@@ -373,6 +393,7 @@ pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
             adam,
             updates: header.updates,
         },
+        lanes,
         replay,
         path: path.to_path_buf(),
     })
@@ -409,19 +430,44 @@ impl Checkpoint {
         Ok(learner)
     }
 
-    /// The whole trainer, resuming at the saved step with the saved RNG state and (if saved)
-    /// replay buffer; the environment's episode restarts.
-    pub fn into_trainer(mut self, device: &Device) -> Result<Trainer, CheckpointError> {
+    /// The whole trainer over `envs`, resuming at the saved step with the saved RNG state,
+    /// each env's saved state and running episode, and (if saved) the replay buffer. Without
+    /// the replay the episodes go on and learning waits for the buffer to refill.
+    pub fn into_trainer<E: Env>(
+        mut self,
+        device: &Device,
+        envs: Vec<E>,
+    ) -> Result<Trainer<E>, CheckpointError> {
+        let path = self.path.clone();
+        let corrupt = |what: String| CheckpointError::Corrupt {
+            path: path.clone(),
+            what,
+        };
+        self.config.validate().map_err(&corrupt)?;
+        if envs.len() != self.config.num_envs {
+            return Err(corrupt(format!(
+                "{} envs given for a run of {}",
+                envs.len(),
+                self.config.num_envs
+            )));
+        }
         let (cfg, counters, rng) = (self.config.clone(), self.counters, self.rng.clone());
         let replay = self.replay.take();
+        let lanes = std::mem::take(&mut self.lanes);
         let learner = self.into_learner(device)?;
-        let mut t = Trainer::with_learner(cfg, learner);
+        let mut t = Trainer::with_learner(cfg, learner, envs);
         t.counters = counters;
         t.rng = rng;
-        if let Some(r) = replay {
-            t.replay = r;
+        let limit = lanes.len() as u64;
+        t.read_lanes(&mut lanes.as_slice(), limit)
+            .map_err(&corrupt)?;
+        match replay {
+            Some(r) if r.lanes() == t.cfg.num_envs && r.capacity() == t.replay.capacity() => {
+                t.replay = r
+            }
+            Some(_) => return Err(corrupt("replay does not fit the config".into())),
+            None => t.restart_replay_episodes(),
         }
-        t.end_episode();
         Ok(t)
     }
 }

@@ -191,14 +191,41 @@ impl Learner {
             .collect()
     }
 
-    /// Epsilon-greedy action for one stacked observation. Draws from `rng` once for the coin
-    /// and once more for a random action, so runs are reproducible.
-    pub fn act(&self, obs: &[u8], epsilon: f64, rng: &mut Rng) -> usize {
-        if rng.unit_f64() < epsilon {
-            rng.below(self.n_actions as u64) as usize
-        } else {
-            self.greedy_actions(obs, 1)[0]
+    /// Epsilon-greedy actions for `batch` stacked observations: the one action rule of
+    /// training, evaluation, recording and export checks. For each observation in order,
+    /// `rng` draws a coin and, if it falls under `epsilon`, a uniform action; the rest share
+    /// one batched forward pass. Same `rng` state, same actions.
+    pub fn act_batch(&self, obs: &[u8], batch: usize, epsilon: f64, rng: &mut Rng) -> Vec<usize> {
+        let mut actions: Vec<Option<usize>> = (0..batch)
+            .map(|_| {
+                (epsilon > 0.0 && rng.unit_f64() < epsilon)
+                    .then(|| rng.below(self.n_actions as u64) as usize)
+            })
+            .collect();
+        let greedy: Vec<usize> = (0..batch).filter(|&i| actions[i].is_none()).collect();
+        if !greedy.is_empty() {
+            let len = self.net.obs_len();
+            let picked: Vec<u8> = if greedy.len() == batch {
+                obs.to_vec()
+            } else {
+                greedy
+                    .iter()
+                    .flat_map(|&i| obs[i * len..(i + 1) * len].iter().copied())
+                    .collect()
+            };
+            for (&i, a) in greedy
+                .iter()
+                .zip(self.greedy_actions(&picked, greedy.len()))
+            {
+                actions[i] = Some(a);
+            }
         }
+        actions.into_iter().map(|a| a.unwrap_or(0)).collect()
+    }
+
+    /// [`Learner::act_batch`] for one observation.
+    pub fn act(&self, obs: &[u8], epsilon: f64, rng: &mut Rng) -> usize {
+        self.act_batch(obs, 1, epsilon, rng)[0]
     }
 
     /// Online weights, target weights (if any), optimizer: the learner's whole state.

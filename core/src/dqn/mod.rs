@@ -2,9 +2,11 @@
 //!
 //! - [`config`]: every hyperparameter, presets `seed`, `nature`, `fast`.
 //! - [`model`]: the Nature CNN (and smaller nets) as a Burn module.
-//! - [`replay`]: frame-deduplicating replay with n-step returns; [`frame_stack`] for acting.
+//! - [`replay`]: frame-deduplicating replay with n-step returns; [`vec_replay`]: one lane of
+//!   it per env, sampled as one buffer.
 //! - [`learner`]: the DQN update (target net, Double DQN, Huber/squared, Adam + global clipping).
-//! - [`trainer`]: the step-by-step training loop over any [`trainer::Env`].
+//! - [`trainer`]: the training loop over N [`trainer::Env`]s stepped together, and
+//!   [`evaluate`](trainer::evaluate) (one batched forward for all envs).
 //! - [`schedule`]: epsilon schedules. [`rng`]: the seeded RNG everything draws from.
 //! - [`checkpoint`]: atomic, checksummed save/load of a whole run.
 //! - [`web_weights`]: the compact file `qarcade export --web` writes for the browser.
@@ -19,13 +21,13 @@
 //!
 //! qarcade_core::dqn::bench::tune_allocator();
 //! let mut cfg = Config::preset("fast").unwrap();
-//! cfg.net = qarcade_core::dqn::NetConfig::catch(); // Pong keeps NetConfig::nature()
-//! let mut env = Catch::new(0);
-//! let mut trainer = Trainer::new(cfg.clone(), 3, &Device::flex());
+//! cfg.net = qarcade_core::dqn::NetConfig::catch(); // Pong keeps the preset's network
+//! let envs = (0..cfg.num_envs as u64).map(Catch::new).collect();
+//! let mut trainer = Trainer::new(cfg.clone(), envs, &Device::flex());
 //! while trainer.counters.steps < cfg.total_steps {
-//!     let report = trainer.step(&mut env);
-//!     if let Some((ret, len)) = report.episode {
-//!         println!("episode return {ret} length {len} epsilon {:.3}", report.epsilon);
+//!     let report = trainer.step(); // one step of every env
+//!     for e in report.episodes {
+//!         println!("env {} return {} length {} epsilon {:.3}", e.env, e.ret, e.len, report.epsilon);
 //!     }
 //! }
 //! checkpoint::save("run.ckpt".as_ref(), "catch", &trainer, false).unwrap();
@@ -35,16 +37,14 @@
 //!
 //! The convolutions run as patch gathers + large matrix products in channels-last layout (see
 //! [`model`]), the bootstrap forward runs concurrently with the online forward, and the Adam
-//! update is one fused pass on the host: about 0.85x PyTorch's CPU train-step speed, from
-//! 0.34x with Burn's `conv2d` and optimizer. The rest of the gap is GEMM microkernel efficiency
-//! on skinny shapes (`gemm` crate vs oneDNN/MKL).
+//! update is one fused pass on the host: 1.1-1.3x PyTorch's CPU train-step speed
+//! (`qarcade bench train-step`), from 0.34x with Burn's `conv2d` and optimizer.
 
 pub mod adam;
 pub mod bench;
 pub mod catch;
 pub mod checkpoint;
 pub mod config;
-pub mod frame_stack;
 pub mod learner;
 pub mod model;
 pub mod params;
@@ -52,6 +52,7 @@ pub mod replay;
 pub mod rng;
 pub mod schedule;
 pub mod trainer;
+pub mod vec_replay;
 pub mod web_weights;
 
 /// The `wgpu` crate Burn's wgpu backend was built with (to list adapters at the edge).
@@ -59,10 +60,11 @@ pub mod web_weights;
 pub use burn::tensor::wgpu::wgpu as WgpuApi;
 /// The device type the learner runs on (`Device::flex()` for the CPU).
 pub use burn::tensor::Device;
-pub use config::{AdamConfig, Config, EnvConfig, Loss, RewardShaping, UnknownPreset};
+pub use config::{AdamConfig, Config, EnvConfig, EvalConfig, Loss, RewardShaping, UnknownPreset};
 pub use learner::{Learner, UpdateStats};
 pub use model::{NetConfig, QNetwork};
 pub use replay::{Batch, ReplayBuffer};
 pub use rng::Rng;
 pub use schedule::EpsilonSchedule;
-pub use trainer::{Counters, Env, EnvStep, StepReport, Trainer};
+pub use trainer::{evaluate, Counters, Env, EnvStep, EpisodeEnd, StepReport, Trainer};
+pub use vec_replay::VecReplay;

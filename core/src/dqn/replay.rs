@@ -8,8 +8,9 @@
 //!
 //! Episode boundaries:
 //! - [`ReplayBuffer::start_episode`] stores the first frame of an episode and marks it; a stack
-//!   that reaches back past that mark is zero-padded (DeepMind), never mixed with the previous
-//!   episode.
+//!   that reaches back past that mark repeats that first frame (the one padding rule of
+//!   [`FrameStack`](crate::frame_stack::FrameStack), used when acting, evaluating, recording and
+//!   on the page), never mixed with the previous episode.
 //! - [`ReplayBuffer::push`] records `(action, reward, next_frame, terminated)`: it completes the
 //!   newest slot's transition and stores `next_frame` in a new slot. The final frame of every
 //!   episode is therefore stored too, so an episode cut off by a time limit (not terminated)
@@ -49,6 +50,21 @@ pub struct Batch {
     pub dones: Vec<bool>,
     /// Transitions summed (`n`, or fewer at an episode end).
     pub steps: Vec<u32>,
+}
+
+impl Batch {
+    /// An empty batch of `size` rows with the pixel rows (`obs_len` bytes each) allocated.
+    pub(crate) fn with_capacity(size: usize, obs_len: usize) -> Self {
+        Batch {
+            size,
+            obs: vec![0; size * obs_len],
+            next_obs: vec![0; size * obs_len],
+            actions: Vec::with_capacity(size),
+            returns: Vec::with_capacity(size),
+            dones: Vec::with_capacity(size),
+            steps: Vec::with_capacity(size),
+        }
+    }
 }
 
 /// Ring buffer of frames and the transitions leaving them.
@@ -95,6 +111,11 @@ impl ReplayBuffer {
 
     pub fn capacity(&self) -> usize {
         self.capacity
+    }
+
+    /// Bytes of one stacked observation.
+    pub fn stack_len(&self) -> usize {
+        self.stack * self.frame_len
     }
 
     /// Frames stored (each one, except episodes' last frames, starts a transition).
@@ -199,20 +220,19 @@ impl ReplayBuffer {
         unreachable!()
     }
 
-    /// Copies the stack ending at slot `j` into `out` (`stack * frame_len` bytes), zero-padding
-    /// before the episode's first frame.
+    /// Copies the stack ending at slot `j` into `out` (`stack * frame_len` bytes); planes
+    /// before the episode's first frame repeat that frame, as [`FrameStack`] does when acting.
+    ///
+    /// [`FrameStack`]: crate::frame_stack::FrameStack
     fn write_stack(&self, j: usize, out: &mut [u8]) {
         let fl = self.frame_len;
-        let mut reached_start = false;
+        let mut src = j;
         for m in 0..self.stack {
             let dst = &mut out[(self.stack - 1 - m) * fl..(self.stack - m) * fl];
-            if reached_start {
-                dst.fill(0);
-                continue;
+            dst.copy_from_slice(&self.frames[src * fl..(src + 1) * fl]);
+            if self.flags[src] & START == 0 {
+                src = (src + self.capacity - 1) % self.capacity;
             }
-            let i = (j + self.capacity - m) % self.capacity;
-            dst.copy_from_slice(&self.frames[i * fl..(i + 1) * fl]);
-            reached_start = self.flags[i] & START != 0;
         }
     }
 
@@ -251,24 +271,25 @@ impl ReplayBuffer {
     /// A minibatch of `size` transitions drawn uniformly (with replacement) using `rng`, or
     /// `None` while the buffer holds (almost) no complete transition.
     pub fn try_sample(&self, size: usize, rng: &mut Rng) -> Option<Batch> {
-        let obs_len = self.stack * self.frame_len;
-        let mut b = Batch {
-            size,
-            obs: vec![0; size * obs_len],
-            next_obs: vec![0; size * obs_len],
-            ..Batch::default()
-        };
+        let mut b = Batch::with_capacity(size, self.stack * self.frame_len);
         for s in 0..size {
-            let (j, (ret, steps, done)) = self.sample_index(rng)?;
-            self.write_stack(j, &mut b.obs[s * obs_len..(s + 1) * obs_len]);
-            let nj = (j + steps) % self.capacity;
-            self.write_stack(nj, &mut b.next_obs[s * obs_len..(s + 1) * obs_len]);
-            b.actions.push(self.actions[j] as u32);
-            b.returns.push(ret);
-            b.dones.push(done);
-            b.steps.push(steps as u32);
+            self.sample_into(&mut b, s, rng)?;
         }
         Some(b)
+    }
+
+    /// Draws one transition into row `s` of `b` (whose pixel rows are allocated).
+    pub(crate) fn sample_into(&self, b: &mut Batch, s: usize, rng: &mut Rng) -> Option<()> {
+        let obs_len = self.stack * self.frame_len;
+        let (j, (ret, steps, done)) = self.sample_index(rng)?;
+        self.write_stack(j, &mut b.obs[s * obs_len..(s + 1) * obs_len]);
+        let nj = (j + steps) % self.capacity;
+        self.write_stack(nj, &mut b.next_obs[s * obs_len..(s + 1) * obs_len]);
+        b.actions.push(self.actions[j] as u32);
+        b.returns.push(ret);
+        b.dones.push(done);
+        b.steps.push(steps as u32);
+        Some(())
     }
 
     /// [`try_sample`](Self::try_sample) for callers that know the buffer is filled.
@@ -365,7 +386,7 @@ mod tests {
     }
 
     #[test]
-    fn stacks_zero_pad_at_episode_start_and_never_mix_episodes() {
+    fn stacks_repeat_the_first_frame_at_episode_start_and_never_mix_episodes() {
         let mut rb = ReplayBuffer::new(32, 1, 4, 1, 0.9);
         rb.start_episode(&f(1));
         rb.push(0, 0.0, &f(2), false);
@@ -375,15 +396,37 @@ mod tests {
         rb.push(0, 0.0, &f(12), false);
         rb.push(0, 0.0, &f(13), false);
         rb.push(0, 0.0, &f(14), false);
-        assert_eq!(rb.stack_at(0), vec![0, 0, 0, 1]);
-        assert_eq!(rb.stack_at(2), vec![0, 1, 2, 3]);
-        assert_eq!(rb.stack_at(3), vec![0, 0, 0, 10]); // not [2, 3, 10]
-        assert_eq!(rb.stack_at(4), vec![0, 0, 10, 11]);
+        assert_eq!(rb.stack_at(0), vec![1, 1, 1, 1]);
+        assert_eq!(rb.stack_at(2), vec![1, 1, 2, 3]);
+        assert_eq!(rb.stack_at(3), vec![10, 10, 10, 10]); // not [2, 3, 10]
+        assert_eq!(rb.stack_at(4), vec![10, 10, 10, 11]);
         assert_eq!(rb.stack_at(7), vec![11, 12, 13, 14]);
         // Episode 1's last frame (slot 2) has no transition; the newest frame neither.
         assert!(rb.window(2).is_none());
         assert!(rb.window(7).is_none());
         assert_eq!(rb.window(1), Some((0.0, 1, true)));
+    }
+
+    #[test]
+    fn the_acting_frame_stack_sees_what_the_replay_rebuilds() {
+        use crate::frame_stack::FrameStack;
+        let mut fs = FrameStack::new(3, 1);
+        let mut rb = ReplayBuffer::new(50, 1, 3, 1, 0.99);
+        let mut slot = 0;
+        for ep in 0..3u8 {
+            let first = [ep * 50];
+            fs.reset(&first);
+            rb.start_episode(&first);
+            assert_eq!(fs.stacked(), rb.stack_at(slot).as_slice());
+            for t in 1..=(4 + ep) {
+                let fr = [ep * 50 + t];
+                fs.push(&fr);
+                rb.push(0, 0.0, &fr, t == 4 + ep);
+                slot += 1;
+                assert_eq!(fs.stacked(), rb.stack_at(slot).as_slice());
+            }
+            slot += 1;
+        }
     }
 
     #[test]

@@ -22,6 +22,23 @@ pub enum EpsilonSchedule {
 }
 
 impl EpsilonSchedule {
+    /// Checks that every epsilon lies in [0, 1] and the decay is positive.
+    pub fn validate(&self) -> Result<(), String> {
+        let unit = |x: f64| (0.0..=1.0).contains(&x);
+        let ok = match *self {
+            Self::Exponential { start, end, decay } => {
+                unit(start) && unit(end) && decay.is_finite() && decay > 0.0
+            }
+            Self::Linear { start, end, .. } => unit(start) && unit(end),
+            Self::Constant { value } => unit(value),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err("epsilon: start, end and value must be between 0 and 1, decay positive".into())
+        }
+    }
+
     /// Epsilon at agent step `step` (0-based).
     pub fn value(&self, step: u64) -> f64 {
         match *self {

@@ -1,6 +1,5 @@
 //! [`AtariEnv`]: the whole DeepMind preprocessing pipeline, as the DQN trainer uses it.
 
-use super::frame_stack::DEFAULT_FRAME_STACK;
 use super::max_and_skip::DEFAULT_FRAME_SKIP;
 use super::noop_reset::DEFAULT_NOOP_MAX;
 use super::time_limit::DEFAULT_MAX_EPISODE_FRAMES;
@@ -9,6 +8,7 @@ use super::{
     NoopReset, Resize, TimeLimit, FRAME_LEN, OBS_SIZE,
 };
 use crate::ale::{Ale, AleConfig, AleError};
+use crate::frame_stack::DEFAULT_FRAME_STACK;
 
 /// When to add [`FireReset`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,8 +1,10 @@
 //! The Atari pipeline as the DQN trainer's environment ([`crate::dqn::Env`]).
 //!
-//! Each game (from power-on to game over) runs on a fresh [`AtariEnv`] seeded from the run's
-//! seed and the agent step at which the game starts. A run is then a pure function of its
-//! seed, and a checkpoint taken between games needs no emulator state to resume exactly.
+//! Each game (from power-on to game over) runs on a fresh [`AtariEnv`] seeded from the env's
+//! seed and the game's number, so a run is a pure function of its seed. The env keeps the
+//! actions of the game in progress: its saved state is (game number, those actions), and
+//! restoring replays them on a fresh emulator (the emulator is deterministic), so a
+//! checkpoint taken mid-game resumes exactly without serializing the machine.
 
 use super::atari::{AtariConfig, AtariEnv, EpisodeInfo};
 use super::split_seed;
@@ -14,8 +16,10 @@ pub struct DqnAtariEnv {
     rom: Arc<Vec<u8>>,
     config: AtariConfig,
     seed: u64,
-    /// The agent step the trainer is at; read when a new game starts (see module docs).
-    pub clock: u64,
+    /// Games started so far; the running one is number `games - 1`.
+    games: u64,
+    /// The running game's inputs since power-on: agent actions, and [`RESET`] for resets.
+    log: Vec<u8>,
     env: AtariEnv,
     /// Whether the current game has ended, so the next reset starts a new one.
     game_over: bool,
@@ -30,7 +34,8 @@ impl DqnAtariEnv {
             rom,
             config,
             seed,
-            clock: 0,
+            games: 0,
+            log: Vec::new(),
             env,
             game_over: true,
             finished: None,
@@ -49,6 +54,12 @@ impl DqnAtariEnv {
             }),
             ..AtariConfig::default()
         }
+    }
+
+    /// A fresh emulator for game number `game` of this env.
+    fn new_game(&self, game: u64) -> AtariEnv {
+        AtariEnv::new(&self.rom, &self.config, split_seed(self.seed, game))
+            .expect("the ROM loaded once already")
     }
 
     /// The statistics of the game that ended on the last step, once.
@@ -73,14 +84,17 @@ impl crate::dqn::Env for DqnAtariEnv {
 
     fn reset(&mut self) {
         if self.game_over {
-            self.env = AtariEnv::new(&self.rom, &self.config, split_seed(self.seed, self.clock))
-                .expect("the ROM loaded once already");
+            self.env = self.new_game(self.games);
+            self.games += 1;
+            self.log.clear();
             self.game_over = false;
         }
         self.env.reset();
+        self.log.push(RESET);
     }
 
     fn step(&mut self, action: usize) -> EnvStep {
+        self.log.push(action as u8);
         let t = self.env.step(action);
         if let Some(info) = t.episode {
             self.game_over = true;
@@ -96,4 +110,53 @@ impl crate::dqn::Env for DqnAtariEnv {
     fn frame(&self) -> &[u8] {
         self.env.frame()
     }
+
+    fn save_state(&self) -> Vec<u8> {
+        let mut out = self.games.to_le_bytes().to_vec();
+        out.push(self.game_over as u8);
+        out.extend_from_slice(&self.log);
+        out
+    }
+
+    fn restore_state(&mut self, state: &[u8]) -> Result<(), String> {
+        let bad = |what: &str| Err(format!("Atari env state: {what}"));
+        if state.len() < 9 {
+            return bad("too short");
+        }
+        let games = u64::from_le_bytes(state[..8].try_into().unwrap());
+        let game_over = state[8] != 0;
+        let log = &state[9..];
+        if !game_over && (games == 0 || log.first() != Some(&RESET)) {
+            return bad("a running game must start with a reset");
+        }
+        self.finished = None;
+        if game_over {
+            (self.games, self.game_over) = (games, true);
+            self.log.clear();
+            return Ok(());
+        }
+        // Replay the running game's inputs on a fresh emulator.
+        let mut env = self.new_game(games - 1);
+        let mut needs_reset = true;
+        for &x in log {
+            if x == RESET {
+                env.reset();
+                needs_reset = false;
+            } else if needs_reset || x as usize >= env.num_actions() {
+                return bad("inputs that do not fit the game");
+            } else {
+                let t = env.step(x as usize);
+                needs_reset = t.done();
+                if t.episode.is_some() {
+                    return bad("the game ended before the saved point");
+                }
+            }
+        }
+        (self.env, self.games, self.game_over) = (env, games, false);
+        self.log = log.to_vec();
+        Ok(())
+    }
 }
+
+/// The log's mark for a reset (agent actions are indices below 18).
+const RESET: u8 = 255;

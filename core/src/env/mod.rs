@@ -39,7 +39,6 @@ pub mod episodic_life;
 pub mod fire_reset;
 #[cfg(feature = "dqn")]
 pub mod for_dqn;
-pub mod frame_stack;
 pub mod frames;
 pub mod max_and_skip;
 pub mod noop_reset;
@@ -49,10 +48,10 @@ pub mod scripted;
 pub mod time_limit;
 pub mod vector;
 
+pub use crate::frame_stack::FrameStack;
 pub use atari::{AtariConfig, AtariEnv, EpisodeInfo, FireMode, Transition};
 pub use episodic_life::EpisodicLife;
 pub use fire_reset::FireReset;
-pub use frame_stack::FrameStack;
 pub use frames::AleFrames;
 pub use max_and_skip::MaxAndSkip;
 pub use noop_reset::NoopReset;

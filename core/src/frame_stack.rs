@@ -42,6 +42,11 @@ impl FrameStack {
         self.data[start..].copy_from_slice(frame);
     }
 
+    /// Puts back a stack read from [`FrameStack::stacked`] (checkpoints).
+    pub fn restore(&mut self, data: &[u8]) {
+        self.data.copy_from_slice(data);
+    }
+
     /// The stack, `[k, h, w]`, oldest frame first.
     pub fn stacked(&self) -> &[u8] {
         &self.data

@@ -1,0 +1,87 @@
+//! The training loop on real Pong: the stacks the agent acts on are the preprocessing
+//! pipeline's own (the first frame repeated at an episode start, as evaluation, recording and
+//! the page see it; `replay.rs` tests that the replay rebuilds the acting stacks), and an env
+//! restored from its saved state (game number + inputs since power-on) continues bit for bit.
+
+use burn::tensor::Device;
+use qarcade_core::ale::roms;
+use qarcade_core::dqn::{Config, Env, NetConfig, Trainer};
+use qarcade_core::env::for_dqn::DqnAtariEnv;
+use qarcade_core::env::split_seed;
+use std::sync::Arc;
+
+fn pong_envs(cfg: &Config, rom: &Arc<Vec<u8>>) -> Vec<DqnAtariEnv> {
+    let atari = DqnAtariEnv::atari_config(&cfg.env);
+    (0..cfg.num_envs)
+        .map(|i| DqnAtariEnv::new(rom.clone(), atari.clone(), split_seed(3, i as u64)).unwrap())
+        .collect()
+}
+
+fn small_config() -> Config {
+    let mut cfg = Config::fast();
+    cfg.net = NetConfig::dqn2013();
+    cfg.num_envs = 3;
+    cfg.replay_capacity = 3_000;
+    cfg.learning_starts = 100_000; // acting only
+    cfg
+}
+
+#[test]
+fn the_agent_acts_on_the_pipelines_own_stacks() {
+    let Some(rom) = roms::cached_or_skip("pong") else {
+        return;
+    };
+    let rom = Arc::new(rom);
+    let cfg = small_config();
+    let mut trainer = Trainer::new(cfg.clone(), pong_envs(&cfg, &rom), &Device::flex());
+    let mut ends = 0;
+    for step in 0..1500 {
+        ends += trainer.step().episodes.len();
+        for i in 0..cfg.num_envs {
+            // The acting stack equals the pipeline's own stack (AtariEnv::obs), which is
+            // what `qarcade eval`, `record`, the export check and the page use.
+            assert_eq!(
+                trainer.observation(i),
+                trainer.envs()[i].env().obs(),
+                "env {i} at vector step {step}"
+            );
+        }
+    }
+    // Right after the first step every stack but the newest plane is the first frame.
+    let mut fresh = Trainer::new(cfg.clone(), pong_envs(&cfg, &rom), &Device::flex());
+    fresh.step();
+    let len = cfg.net.frame_len();
+    let obs = fresh.observation(0);
+    assert_eq!(obs[..len], obs[len..2 * len]);
+    assert_eq!(obs[len..2 * len], obs[2 * len..3 * len]);
+    assert!(ends > 0, "games ended and new ones started within the test");
+}
+
+#[test]
+fn an_env_restored_from_its_inputs_continues_bit_for_bit() {
+    let Some(rom) = roms::cached_or_skip("pong") else {
+        return;
+    };
+    let rom = Arc::new(rom);
+    let cfg = small_config();
+    let mut a = pong_envs(&cfg, &rom).remove(0);
+    a.reset();
+    for t in 0..700 {
+        a.step(t * 5 % 6);
+    }
+    let saved = a.save_state();
+    let mut b = pong_envs(&cfg, &rom).remove(0);
+    b.restore_state(&saved).unwrap();
+    assert_eq!(a.frame(), b.frame());
+    for t in 0..300 {
+        assert_eq!(a.step(t % 6), b.step(t % 6), "step {t}");
+        assert_eq!(a.frame(), b.frame());
+    }
+    // Bytes it did not write are refused, never a panic.
+    for bad in [&[][..], &[1, 0, 0, 0, 0, 0, 0, 0, 0, 4][..], &saved[..5]] {
+        assert!(b.restore_state(bad).is_err());
+    }
+    let mut wrong = saved.clone();
+    wrong.push(200); // not an action of Pong's six
+    assert!(b.restore_state(&wrong).is_err());
+}
