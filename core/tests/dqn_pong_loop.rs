@@ -66,14 +66,14 @@ fn an_env_restored_from_its_inputs_continues_bit_for_bit() {
     let cfg = small_config();
     let mut a = pong_envs(&cfg, &rom).remove(0);
     a.reset();
-    for t in 0..700 {
+    for t in 0..400 {
         a.step(t * 5 % 6);
     }
     let saved = a.save_state();
     let mut b = pong_envs(&cfg, &rom).remove(0);
     b.restore_state(&saved).unwrap();
     assert_eq!(a.frame(), b.frame());
-    for t in 0..300 {
+    for t in 0..200 {
         assert_eq!(a.step(t % 6), b.step(t % 6), "step {t}");
         assert_eq!(a.frame(), b.frame());
     }
