@@ -205,13 +205,15 @@ impl Learner {
         let greedy: Vec<usize> = (0..batch).filter(|&i| actions[i].is_none()).collect();
         if !greedy.is_empty() {
             let len = self.net.obs_len();
-            let picked: Vec<u8> = if greedy.len() == batch {
-                obs.to_vec()
+            // All greedy (the usual case once epsilon is small): the batch as it is, no copy.
+            let picked: std::borrow::Cow<[u8]> = if greedy.len() == batch {
+                obs.into()
             } else {
                 greedy
                     .iter()
                     .flat_map(|&i| obs[i * len..(i + 1) * len].iter().copied())
-                    .collect()
+                    .collect::<Vec<u8>>()
+                    .into()
             };
             for (&i, a) in greedy
                 .iter()

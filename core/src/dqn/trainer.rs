@@ -385,17 +385,13 @@ pub fn evaluate<E: Env>(
             .flat_map(|&i| stacks[i].stacked().iter().copied())
             .collect();
         let actions = learner.act_batch(&obs, playing.len(), epsilon, rng);
-        // Step the envs still playing, in parallel, through a view of just those.
-        let mut refs: Vec<&mut E> = Vec::with_capacity(playing.len());
-        let mut rest: &mut [E] = &mut *envs;
-        let mut base = 0;
-        for &i in &playing {
-            let (_, tail) = std::mem::take(&mut rest).split_at_mut(i - base);
-            let (one, tail) = tail.split_at_mut(1);
-            refs.push(&mut one[0]);
-            rest = tail;
-            base = i + 1;
-        }
+        // Step the envs still playing, in parallel.
+        let mut refs: Vec<&mut E> = envs
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| playing.binary_search(i).is_ok())
+            .map(|(_, e)| e)
+            .collect();
         let steps = step_all(&mut refs, &actions);
         let mut still = Vec::with_capacity(playing.len());
         for (k, &i) in playing.iter().enumerate() {
