@@ -48,6 +48,11 @@ pub struct NetConfig {
     pub width: usize,
     pub convs: Vec<ConvSpec>,
     pub hidden: Vec<usize>,
+    /// Feed pixels as 0-255 instead of scaled to [0, 1] (Tianshou's `atari_dqn` feeds them
+    /// unscaled). With PyTorch's default init, scaled pixels leave every activation ~100x
+    /// smaller, and Adam's fixed-size steps then move the Q-values far more slowly.
+    #[serde(default)]
+    pub raw_pixels: bool,
 }
 
 /// Names accepted by [`NetConfig::preset`].
@@ -78,6 +83,7 @@ impl NetConfig {
                 },
             ],
             hidden: vec![512],
+            raw_pixels: false,
         }
     }
 
@@ -102,6 +108,7 @@ impl NetConfig {
                 },
             ],
             hidden: vec![256],
+            raw_pixels: false,
         }
     }
 
@@ -123,6 +130,7 @@ impl NetConfig {
                 stride: 1,
             }],
             hidden: vec![64],
+            raw_pixels: false,
         }
     }
 
@@ -212,7 +220,11 @@ impl NetConfig {
         for h in &self.hidden {
             s += &format!(" fc{h}");
         }
-        s + &format!(" fc{n_actions}")
+        s += &format!(" fc{n_actions}");
+        if self.raw_pixels {
+            s += " raw";
+        }
+        s
     }
 }
 
@@ -433,8 +445,8 @@ fn patch_rows(b: usize, h: usize, w: usize, k: usize, s: usize) -> Vec<i64> {
 
 /// Turns `batch` stacked `u8` observations (laid out `[batch, stack, h, w]`) into the network's
 /// input: the first conv layer's patches, `[batch * out_h * out_w, stack * k * k]`, scaled to
-/// `[0, 1]`; row `(b, oh, ow)`, column `(c, kh, kw)` (PyTorch's `unfold` order). Cut on the
-/// host, on two threads for large batches.
+/// `[0, 1]` (left 0-255 with [`NetConfig::raw_pixels`]); row `(b, oh, ow)`, column
+/// `(c, kh, kw)` (PyTorch's `unfold` order). Cut on the host, on two threads for large batches.
 pub fn frames_to_input(frames: &[u8], batch: usize, cfg: &NetConfig, device: &Device) -> Tensor<2> {
     assert_eq!(
         frames.len(),
@@ -451,9 +463,10 @@ pub fn frames_to_input(frames: &[u8], batch: usize, cfg: &NetConfig, device: &De
     let mut data: Vec<f32> = Vec::with_capacity(batch * per_image);
     // Each image is scaled to f32 once (a kernel-8, stride-4 layer reads every pixel 4 times),
     // then every patch row is a run of `k` contiguous floats copied from it.
+    let unit = if cfg.raw_pixels { 1.0 } else { 255.0 };
     let cut = |image: &[u8], scaled: &mut Vec<f32>, out: &mut [MaybeUninit<f32>]| {
         scaled.clear();
-        scaled.extend(image.iter().map(|&p| f32::from(p) / 255.0));
+        scaled.extend(image.iter().map(|&p| f32::from(p) / unit));
         let start = |pos: usize, ck: usize| {
             let (y, x, c, kh) = (pos / ow, pos % ow, ck / k, ck % k);
             c * plane + (y * s + kh) * w + x * s
@@ -605,5 +618,32 @@ mod tests {
                 assert!((x - y).abs() < 1e-5, "{:?}: {x} vs {y}", cfg.convs);
             }
         }
+    }
+
+    /// `raw_pixels` feeds the same patches 255x larger, and says so in the architecture line
+    /// (so weights trained on raw pixels are never played with scaled ones, or back).
+    #[test]
+    fn raw_pixels_skip_the_scaling_and_change_the_description() {
+        let device = Device::flex();
+        let mut cfg = NetConfig::dqn2013();
+        let frames: Vec<u8> = (0..cfg.obs_len()).map(|i| (i * 7 % 256) as u8).collect();
+        let input = |cfg: &NetConfig| {
+            frames_to_input(&frames, 1, cfg, &device)
+                .into_data()
+                .try_to_vec::<f32>()
+                .unwrap()
+        };
+        let scaled = input(&cfg);
+        cfg.raw_pixels = true;
+        let raw = input(&cfg);
+        assert_eq!(raw.iter().cloned().fold(0.0, f32::max), 255.0);
+        for (r, s) in raw.iter().zip(&scaled) {
+            assert!((r - s * 255.0).abs() < 1e-3, "{r} vs {s}");
+        }
+        assert_eq!(
+            cfg.describe(6),
+            "in4x84x84 conv16k8s4 conv32k4s2 fc256 fc6 raw"
+        );
+        assert_ne!(cfg.describe(6), NetConfig::dqn2013().describe(6));
     }
 }
