@@ -7,27 +7,24 @@ use crate::backend::{self, Backend};
 use crate::rom;
 use crate::run_dir::{write_atomic, RunDir};
 use anyhow::{bail, Context, Result};
-use qarcade_core::dqn::{checkpoint, Learner, Rng};
-use qarcade_core::env::{split_seed, AtariEnv, VecEnv};
+use qarcade_core::dqn::{checkpoint, Learner, ScoreSummary};
+use qarcade_core::env::for_dqn::play_games;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Games played at once (batched into one forward pass).
-const PARALLEL: usize = 8;
+const PARALLEL: usize = 16;
 
-/// What `eval` measured.
+/// What `eval` measured: the agent, the protocol, and the scores (flattened into the JSON,
+/// so `eval.json` reads `{"game": .., "mean": .., "scores": [..], ..}`).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct EvalReport {
     pub game: String,
     pub episodes: usize,
     pub epsilon: f64,
     pub step: u64,
-    pub scores: Vec<i64>,
-    pub mean: f64,
-    pub std: f64,
-    pub min: i64,
-    pub max: i64,
-    /// Fraction of games with a positive score (in Pong: games won).
-    pub win_rate: f64,
+    #[serde(flatten)]
+    pub summary: ScoreSummary,
 }
 
 /// The checkpoint of a run folder, or a checkpoint file itself.
@@ -68,57 +65,24 @@ pub fn eval(
     }
     let (learner, game, cfg, step) = load_agent(run, backend)?;
     let (image, _) = rom::resolve(&game, true)?;
-    let config = qarcade_core::env::for_dqn::DqnAtariEnv::atari_config(&cfg.env).evaluation();
-    let config = qarcade_core::env::AtariConfig {
-        max_episode_frames: 108_000,
-        ..config
-    };
+    eprintln!("playing {episodes} games of {game} at step {step}, {PARALLEL} at a time...");
     // Evaluation seeds are a stream of their own, apart from any training seed.
-    let n = PARALLEL.min(episodes);
-    let envs = (0..n)
-        .map(|i| AtariEnv::new(&image, &config, split_seed(seed ^ 0xE7A1_0000, i as u64)))
-        .collect::<Result<Vec<_>, _>>()
-        .context("loading the game")?;
-    let mut vec = VecEnv::from_envs(envs);
-    vec.reset();
-    // Each env plays a fixed share of the games, so short games are not over-counted.
-    let mut quota: Vec<usize> = (0..n)
-        .map(|i| episodes / n + usize::from(i < episodes % n))
-        .collect();
-    let mut scores = Vec::with_capacity(episodes);
-    let mut rng = Rng::new(split_seed(seed, 0xE9));
-    let obs_len = cfg.net.obs_len();
-    let mut obs = vec![0u8; n * obs_len];
-    while quota.iter().any(|&q| q > 0) {
-        vec.write_obs(&mut obs);
-        let actions = learner.act_batch(&obs, n, epsilon, &mut rng);
-        for (i, t) in vec.step(&actions).iter().enumerate() {
-            if let Some(info) = t.episode {
-                if quota[i] > 0 {
-                    quota[i] -= 1;
-                    scores.push(info.score);
-                    eprintln!("game {}: score {}", scores.len(), info.score);
-                }
-            }
-        }
-    }
-    let mean = scores.iter().sum::<i64>() as f64 / scores.len() as f64;
-    let var = scores
-        .iter()
-        .map(|&s| (s as f64 - mean).powi(2))
-        .sum::<f64>()
-        / scores.len() as f64;
+    let summary = play_games(
+        &learner,
+        &Arc::new(image),
+        &cfg.env,
+        seed ^ 0xE7A1_0000,
+        episodes,
+        epsilon,
+        PARALLEL,
+    )
+    .context("loading the game")?;
     let report = EvalReport {
         game,
         episodes,
         epsilon,
         step,
-        mean,
-        std: var.sqrt(),
-        min: *scores.iter().min().unwrap_or(&0),
-        max: *scores.iter().max().unwrap_or(&0),
-        win_rate: scores.iter().filter(|&&s| s > 0).count() as f64 / scores.len() as f64,
-        scores,
+        summary,
     };
     if run.is_dir() {
         write_atomic(

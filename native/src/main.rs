@@ -258,13 +258,13 @@ fn run(cli: Cli) -> Result<()> {
                 r.episodes,
                 r.step,
                 r.epsilon,
-                r.mean,
-                r.std,
-                r.min,
-                r.max,
-                100.0 * r.win_rate
+                r.summary.mean,
+                r.summary.std,
+                r.summary.min,
+                r.summary.max,
+                100.0 * r.summary.win_rate
             );
-            println!("scores: {:?}", r.scores);
+            println!("scores: {:?}", r.summary.scores);
         }
         Command::Record {
             run,

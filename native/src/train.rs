@@ -13,9 +13,9 @@ use crate::run_dir::{metrics_csv, metrics_up_to, write_atomic, RunDir};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use qarcade_core::ale::Game;
-use qarcade_core::dqn::{checkpoint, evaluate, Config, NetConfig, Rng, Trainer};
-use qarcade_core::env::for_dqn::DqnAtariEnv;
-use qarcade_core::env::{split_seed, AtariConfig};
+use qarcade_core::dqn::{checkpoint, Config, NetConfig, ScoreSummary, Trainer};
+use qarcade_core::env::for_dqn::{play_games, DqnAtariEnv};
+use qarcade_core::env::split_seed;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -220,12 +220,13 @@ pub fn train(args: TrainArgs) -> Result<()> {
                 "evaluating {} games at step {step}...",
                 cfg.eval.games
             ));
-            let e = evaluate_now(&trainer, &image, step)?;
+            let (e, seconds) = evaluate_now(&trainer, &image, step)?;
             let line = serde_json::json!({
                 "type": "eval", "step": step, "frames": step * frame_skip,
                 "mean": e.mean, "std": e.std, "min": e.min, "max": e.max,
                 "scores": e.scores, "updates": trainer.learner.updates(),
-                "epsilon": cfg.eval.epsilon, "seconds": e.seconds, "time_s": clock(),
+                "win_rate": e.win_rate, "epsilon": cfg.eval.epsilon, "seconds": seconds,
+                "time_s": clock(),
             });
             writeln!(metrics, "{line}")?;
             metrics.flush()?;
@@ -236,7 +237,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
                 e.scores.len(),
                 e.min,
                 e.max,
-                e.seconds
+                seconds
             ));
             last_eval = Some((step, e.mean));
             if cfg.eval.target_score.is_some_and(|t| e.mean >= t) {
@@ -277,60 +278,28 @@ pub fn train(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-/// One evaluation inside training: scores of `eval.games` whole games.
-struct EvalResult {
-    scores: Vec<i64>,
-    mean: f64,
-    std: f64,
-    min: i64,
-    max: i64,
-    seconds: f64,
-}
-
-/// Plays `cfg.eval.games` whole games (no episodic life, no-op starts, 108,000-frame cap),
-/// one per env, all at once, on seeds of their own (a function of the run's seed and the
-/// step, never used for training).
+/// Plays `cfg.eval.games` whole games, all at once, on seeds of their own (a function of the
+/// run's seed and the step, never used for training); returns the scores and the seconds taken.
 fn evaluate_now(
     trainer: &Trainer<DqnAtariEnv>,
     image: &Arc<Vec<u8>>,
     step: u64,
-) -> Result<EvalResult> {
+) -> Result<(ScoreSummary, f64)> {
     let t0 = Instant::now();
     let cfg = &trainer.cfg;
-    let atari = AtariConfig {
-        max_episode_frames: 108_000,
-        ..DqnAtariEnv::atari_config(&cfg.env).evaluation()
-    };
+    let games = cfg.eval.games;
     let eval_seed = split_seed(cfg.seed ^ 0xE7A1, step);
-    let mut envs = (0..cfg.eval.games)
-        .map(|g| {
-            DqnAtariEnv::new(
-                image.clone(),
-                atari.clone(),
-                split_seed(eval_seed, g as u64),
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .context("loading the game")?;
-    let mut rng = Rng::new(split_seed(eval_seed, 0xAC7));
-    let results = evaluate(&trainer.learner, &mut envs, cfg.eval.epsilon, &mut rng);
-    let scores: Vec<i64> = results.iter().map(|r| r.0 as i64).collect();
-    let n = scores.len() as f64;
-    let mean = scores.iter().sum::<i64>() as f64 / n;
-    let std = (scores
-        .iter()
-        .map(|&s| (s as f64 - mean).powi(2))
-        .sum::<f64>()
-        / n)
-        .sqrt();
-    Ok(EvalResult {
-        min: *scores.iter().min().unwrap_or(&0),
-        max: *scores.iter().max().unwrap_or(&0),
-        scores,
-        mean,
-        std,
-        seconds: t0.elapsed().as_secs_f64(),
-    })
+    let summary = play_games(
+        &trainer.learner,
+        image,
+        &cfg.env,
+        eval_seed,
+        games,
+        cfg.eval.epsilon,
+        games,
+    )
+    .context("loading the game")?;
+    Ok((summary, t0.elapsed().as_secs_f64()))
 }
 
 /// Applies `key=value` overrides to a config through its JSON form, so every field can be

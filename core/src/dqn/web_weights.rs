@@ -118,6 +118,20 @@ impl WebWeights {
             .ok_or_else(|| WeightsError::Header("length out of range".into()))?;
         let header: WeightsHeader = serde_json::from_slice(&body[16..data_start])
             .map_err(|e| WeightsError::Header(e.to_string()))?;
+        // A hand-edited header must not reach the shape arithmetic (which asserts that the
+        // layers fit), and its architecture line must be the one its `net` describes.
+        header.net.validate().map_err(WeightsError::Header)?;
+        if !(1..=18).contains(&header.action_set.len()) {
+            return Err(WeightsError::Header(
+                "action_set: must hold 1 to 18 actions".into(),
+            ));
+        }
+        if header.architecture != header.net.describe(header.action_set.len()) {
+            return Err(WeightsError::Header(format!(
+                "architecture {} does not match its net",
+                header.architecture
+            )));
+        }
         let width = match header.dtype {
             Dtype::F16 => 2,
             Dtype::F32 => 4,
@@ -276,5 +290,26 @@ mod tests {
             .expect("pong", &NetConfig::nature().describe(6))
             .unwrap_err();
         assert!(e.to_string().starts_with("weights are for catch ("), "{e}");
+    }
+
+    /// A file with a valid checksum can still carry a header written by hand: a kernel larger
+    /// than its input, or an architecture line that lies, is refused with a message, never a panic.
+    #[test]
+    fn refuses_headers_whose_network_cannot_be_built() {
+        let mut w = sample(Dtype::F32);
+        w.header.net.convs[0].kernel = 99;
+        w.header.architecture = w.header.net.describe(3);
+        let e = WebWeights::decode(&w.encode()).unwrap_err();
+        assert!(e.to_string().contains("net.convs"), "{e}");
+
+        let mut w = sample(Dtype::F32);
+        w.header.architecture = NetConfig::nature().describe(3);
+        let e = WebWeights::decode(&w.encode()).unwrap_err();
+        assert!(e.to_string().contains("does not match its net"), "{e}");
+
+        let mut w = sample(Dtype::F32);
+        w.header.action_set.clear();
+        let e = WebWeights::decode(&w.encode()).unwrap_err();
+        assert!(e.to_string().contains("action_set"), "{e}");
     }
 }

@@ -1,0 +1,54 @@
+//! The summary of a set of whole-game scores, as `qarcade eval`, the evaluations inside
+//! training and the committed `eval.json` files all report it.
+
+use serde::{Deserialize, Serialize};
+
+/// Scores of whole games and what a reader wants from them at a glance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScoreSummary {
+    /// Every game's score, in the order the games were started.
+    pub scores: Vec<i64>,
+    pub mean: f64,
+    /// Population standard deviation (over these games, not an estimate for others).
+    pub std: f64,
+    pub min: i64,
+    pub max: i64,
+    /// Fraction of games with a positive score (in Pong: games won).
+    pub win_rate: f64,
+}
+
+impl ScoreSummary {
+    /// The summary of `scores`; all zeros for no games.
+    pub fn of(scores: Vec<i64>) -> Self {
+        let n = scores.len().max(1) as f64;
+        let mean = scores.iter().sum::<i64>() as f64 / n;
+        let var = scores
+            .iter()
+            .map(|&s| (s as f64 - mean).powi(2))
+            .sum::<f64>()
+            / n;
+        ScoreSummary {
+            mean,
+            std: var.sqrt(),
+            min: scores.iter().copied().min().unwrap_or(0),
+            max: scores.iter().copied().max().unwrap_or(0),
+            win_rate: scores.iter().filter(|&&s| s > 0).count() as f64 / n,
+            scores,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summarises_wins_losses_and_spread() {
+        let s = ScoreSummary::of(vec![21, -3, 5, -21]);
+        assert_eq!((s.mean, s.min, s.max, s.win_rate), (0.5, -21, 21, 0.5));
+        assert!((s.std - 15.1245).abs() < 1e-3, "{}", s.std);
+        assert_eq!(s.scores, vec![21, -3, 5, -21]);
+        let none = ScoreSummary::of(vec![]);
+        assert_eq!((none.mean, none.std, none.win_rate), (0.0, 0.0, 0.0));
+    }
+}
