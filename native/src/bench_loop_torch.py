@@ -4,8 +4,9 @@ the way CleanRL writes it (dqn_atari_envpool-style), timed the same way.
 
 Same work per agent step as qarcade's loop: N EnvPool Pong envs (DeepMind preprocessing, 4
 stacked 84x84 frames), one batched epsilon-greedy forward for all envs, n-step transitions into
-a replay of stacked uint8 observations, one batch update (Double DQN, Huber, global-norm
-clipping, Adam) per 1/updates_per_step agent steps, target sync every target_update steps.
+a replay of stacked uint8 observations, one batch update (Double DQN, the config's loss,
+global-norm clipping when it asks for it, Adam) per 1/updates_per_step agent steps, target sync
+every target_update steps; pixels scaled to [0, 1] unless the network takes them raw.
 The network and sizes come from qarcade's config (JSON on the command line). Prints one JSON
 line: agent steps/s and updates/s over the timed window.
 """
@@ -57,6 +58,13 @@ def main():
         seed=0,
     )
     n_actions = envs.action_space.n
+    scale = 1.0 if cfg["net"].get("raw_pixels") else 255.0
+    loss_cfg = cfg["loss"]
+    if loss_cfg["kind"] == "huber":
+        def td_loss(q, y):
+            return F.huber_loss(q, y, delta=loss_cfg["delta"])
+    else:
+        td_loss = F.mse_loss
     online, target = network(cfg["net"], n_actions), network(cfg["net"], n_actions)
     target.load_state_dict(online.state_dict())
     adam = cfg["adam"]
@@ -82,7 +90,7 @@ def main():
             break
         eps = 0.1
         with torch.no_grad():
-            q = online(torch.from_numpy(obs).float() / 255.0)
+            q = online(torch.from_numpy(obs).float() / scale)
         actions = q.argmax(1).numpy()
         explore = rng.random(n) < eps
         actions[explore] = rng.integers(0, n_actions, explore.sum())
@@ -106,14 +114,14 @@ def main():
             while credit >= 1.0:
                 credit -= 1.0
                 idx = rng.integers(0, size, batch)
-                o = torch.from_numpy(obs_buf[idx]).float() / 255.0
-                no = torch.from_numpy(next_buf[idx]).float() / 255.0
+                o = torch.from_numpy(obs_buf[idx]).float() / scale
+                no = torch.from_numpy(next_buf[idx]).float() / scale
                 with torch.no_grad():
                     best = online(no).argmax(1, keepdim=True)
                     v = target(no).gather(1, best).squeeze(1)
                     y = torch.from_numpy(ret_buf[idx]) + gamma ** n_step * (1 - torch.from_numpy(done_buf[idx])) * v
                 qsa = online(o).gather(1, torch.from_numpy(act_buf[idx]).unsqueeze(1)).squeeze(1)
-                loss = F.smooth_l1_loss(qsa, y)
+                loss = td_loss(qsa, y)
                 opt.zero_grad()
                 loss.backward()
                 if cfg.get("max_grad_norm"):
