@@ -160,7 +160,7 @@ mod tests {
     /// The state must hold only zeros and normal numbers, and the weights must not move.
     #[test]
     fn tiny_gradients_leave_no_subnormal_state() {
-        let device = Device::flex();
+        let device = Device::flex().autodiff();
         let net = NetConfig::catch();
         let mut q = QNetwork::new(&net, 3, &device, 1);
         let before = crate::dqn::params::read_params(&q);
