@@ -8,17 +8,15 @@
 
 use super::atari::{AtariConfig, AtariEnv, EpisodeInfo};
 use super::split_seed;
+use super::time_limit::DEFAULT_MAX_EPISODE_FRAMES;
 use crate::ale::AleError;
 use crate::dqn::{evaluate, EnvConfig, EnvStep, Learner, Rng, ScoreSummary};
 use std::sync::Arc;
 
-/// The frame cap of a scored game: 30 minutes of play (Machado et al. 2018), so an agent
-/// that stalls cannot hang an evaluation.
-pub const EVAL_MAX_FRAMES: u32 = 108_000;
-
 /// Plays `games` whole games with `learner` the way every score qarcade reports is measured
 /// (Mnih et al. 2015; Machado et al. 2018): no life-loss episodes, the config's no-op starts,
-/// `epsilon`-greedy actions, at most [`EVAL_MAX_FRAMES`] frames. Game `g` runs on its own
+/// `epsilon`-greedy actions, at most [`DEFAULT_MAX_EPISODE_FRAMES`] frames (30 minutes of play,
+/// so an agent that stalls cannot hang an evaluation). Game `g` runs on its own
 /// emulator seeded from (`seed`, `g`), `parallel` games at a time with one batched forward pass
 /// per step, so the scores are a pure function of the weights and `seed`. Both `qarcade eval`
 /// and the evaluations inside training call this.
@@ -32,13 +30,14 @@ pub fn play_games(
     parallel: usize,
 ) -> Result<ScoreSummary, AleError> {
     let atari = AtariConfig {
-        max_episode_frames: EVAL_MAX_FRAMES,
+        max_episode_frames: DEFAULT_MAX_EPISODE_FRAMES,
         ..DqnAtariEnv::atari_config(env).evaluation()
     };
     let mut rng = Rng::new(split_seed(seed, 0xAC7));
     let mut scores = Vec::with_capacity(games);
-    for first in (0..games).step_by(parallel.max(1)) {
-        let mut envs = (first..games.min(first + parallel.max(1)))
+    let parallel = parallel.max(1);
+    for first in (0..games).step_by(parallel) {
+        let mut envs = (first..games.min(first + parallel))
             .map(|g| DqnAtariEnv::new(rom.clone(), atari.clone(), split_seed(seed, g as u64)))
             .collect::<Result<Vec<_>, _>>()?;
         let results = evaluate(learner, &mut envs, epsilon, &mut rng);
