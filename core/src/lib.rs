@@ -6,9 +6,12 @@
 //! - [`env`]: DeepMind preprocessing and vector envs. [`frame_stack`]: the one frame stack
 //!   (training, replay, evaluation, recording, the page).
 //! - [`dqn`]: the learner (Burn; knows nothing of Atari).
+//! - [`attack`]: adversarial policies against a frozen Pong agent, on `env` and `dqn`.
 
 pub mod ale;
 pub mod atari;
+#[cfg(feature = "dqn")]
+pub mod attack;
 #[cfg(feature = "dqn")]
 pub mod dqn;
 pub mod env;

@@ -7,9 +7,11 @@ use crate::backend::{self, Backend};
 use crate::rom;
 use crate::run_dir::{write_atomic, RunDir};
 use anyhow::{bail, Context, Result};
+use qarcade_core::ale::{roms, Game};
+use qarcade_core::dqn::web_weights::WebWeights;
 use qarcade_core::dqn::{checkpoint, Learner, ScoreSummary};
 use qarcade_core::env::for_dqn::play_games;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Games played at once (batched into one forward pass).
@@ -27,27 +29,104 @@ pub struct EvalReport {
     pub summary: ScoreSummary,
 }
 
-/// The checkpoint of a run folder, or a checkpoint file itself.
-pub fn checkpoint_path(run: &Path) -> std::path::PathBuf {
-    if run.is_dir() {
-        RunDir::new(run).checkpoint()
-    } else {
-        run.to_path_buf()
+/// What an agent argument names: a run folder's checkpoint, a checkpoint file, or an
+/// exported network (`.qnet`, alone or as the one weights file in a folder such as
+/// `docs/pong-solved`).
+pub enum AgentSource {
+    Checkpoint(PathBuf),
+    Weights(PathBuf),
+}
+
+impl AgentSource {
+    pub fn of(run: &Path) -> Result<Self> {
+        if !run.is_dir() {
+            return Ok(if is_weights_file(run) {
+                Self::Weights(run.to_path_buf())
+            } else {
+                Self::Checkpoint(run.to_path_buf())
+            });
+        }
+        let checkpoint = RunDir::new(run).checkpoint();
+        if checkpoint.exists() {
+            return Ok(Self::Checkpoint(checkpoint));
+        }
+        let mut weights = std::fs::read_dir(run)
+            .with_context(|| format!("reading {}", run.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| is_weights_file(p))
+            .collect::<Vec<_>>();
+        match weights.len() {
+            1 => Ok(Self::Weights(weights.remove(0))),
+            0 => Ok(Self::Checkpoint(checkpoint)), // loading it says it is missing
+            n => bail!(
+                "{} has no checkpoint.qck and {n} weights files: name one",
+                run.display()
+            ),
+        }
     }
 }
 
-/// Loads a run's agent: the learner, its game and its preprocessing settings.
+/// Whether `path` is an exported weights file (it starts with the `.qnet` magic).
+pub fn is_weights_file(path: &Path) -> bool {
+    let mut magic = [0u8; 8];
+    path.is_file()
+        && std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+            .is_ok()
+        && &magic == b"QARCADEW"
+}
+
+/// Loads an agent ([`AgentSource`]): the learner, its game, its config and its training
+/// steps. An exported network carries no run config: it is played with the DeepMind
+/// preprocessing every preset trains with ([`qarcade_core::dqn::EnvConfig::deepmind`]),
+/// as the web page plays it.
 pub fn load_agent(
     run: &Path,
     backend: Backend,
 ) -> Result<(Learner, String, qarcade_core::dqn::Config, u64)> {
-    let path = checkpoint_path(run);
-    let ck = checkpoint::load(&path)?;
-    let arch = ck.config.net.describe(ck.n_actions);
-    ck.expect(&ck.game.clone(), &arch)?;
-    let (game, cfg, step) = (ck.game.clone(), ck.config.clone(), ck.counters.steps);
     let (device, _) = backend::device(backend)?;
-    Ok((ck.into_learner(&device)?, game, cfg, step))
+    match AgentSource::of(run)? {
+        AgentSource::Checkpoint(path) => {
+            let ck = checkpoint::load(&path)?;
+            let arch = ck.config.net.describe(ck.n_actions);
+            ck.expect(&ck.game.clone(), &arch)?;
+            let (game, cfg, step) = (ck.game.clone(), ck.config.clone(), ck.counters.steps);
+            Ok((ck.into_learner(&device)?, game, cfg, step))
+        }
+        AgentSource::Weights(path) => {
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let w = WebWeights::decode(&bytes).with_context(|| format!("{}", path.display()))?;
+            let actions = roms::by_name(&w.header.game)
+                .and_then(Game::of_rom)
+                .map(|g| g.spec().minimal_actions.to_vec())
+                .with_context(|| {
+                    format!(
+                        "{}: '{}' is not a supported game",
+                        path.display(),
+                        w.header.game
+                    )
+                })?;
+            if actions != w.header.action_set {
+                bail!(
+                    "{}: its actions {:?} are not {}'s {:?}",
+                    path.display(),
+                    w.header.action_set,
+                    w.header.game,
+                    actions
+                );
+            }
+            let learner = w
+                .learner(&device)
+                .with_context(|| format!("{}", path.display()))?;
+            let cfg = qarcade_core::dqn::Config {
+                net: w.header.net.clone(),
+                env: qarcade_core::dqn::EnvConfig::deepmind(),
+                ..qarcade_core::dqn::Config::fast()
+            };
+            Ok((learner, w.header.game, cfg, w.header.trained_steps))
+        }
+    }
 }
 
 pub fn eval(
@@ -84,7 +163,8 @@ pub fn eval(
         step,
         summary,
     };
-    if run.is_dir() {
+    // Beside a training run's checkpoint (not into a folder of shipped weights).
+    if run.is_dir() && RunDir::new(run).checkpoint().exists() {
         write_atomic(
             &run.join("eval.json"),
             serde_json::to_string_pretty(&report)?.as_bytes(),

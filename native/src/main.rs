@@ -58,7 +58,7 @@ enum Command {
     Train(train::TrainArgs),
     /// Score a trained agent: whole games, no-op starts, greedy (or ε-greedy) play.
     Eval {
-        /// A run folder (or a checkpoint file).
+        /// A run folder, a checkpoint file, or an exported `.qnet` (or a folder holding one).
         run: PathBuf,
         #[arg(long, default_value_t = 100)]
         episodes: usize,
@@ -72,7 +72,7 @@ enum Command {
     },
     /// Record a GIF of the agent playing one game.
     Record {
-        /// A run folder (or a checkpoint file).
+        /// A run folder, a checkpoint file, or an exported `.qnet` (or a folder holding one).
         run: PathBuf,
         #[arg(long, default_value = "agent.gif")]
         out: PathBuf,

@@ -6,6 +6,7 @@
 //! things a static host cannot have: `/weights.qnet` (exported from the run at start) and
 //! `/rom/<game>.bin` (ROMs are never bundled or committed), announced in `/config.json`.
 
+use crate::eval::is_weights_file;
 use crate::export::{self, DtypeChoice};
 use crate::rom;
 use anyhow::{bail, Context, Result};
@@ -96,16 +97,6 @@ pub fn serve(run: Option<&Path>, port: u16, dist: &Path) -> Result<()> {
         let _ = w.join();
     }
     Ok(())
-}
-
-/// Whether `path` is an already exported weights file (rather than a run or checkpoint).
-fn is_weights_file(path: &Path) -> bool {
-    let mut magic = [0u8; 8];
-    path.is_file()
-        && std::fs::File::open(path)
-            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
-            .is_ok()
-        && &magic == b"QARCADEW"
 }
 
 fn answer(site: &Site, request: tiny_http::Request) -> std::io::Result<()> {

@@ -153,6 +153,39 @@ fn resume_without_saved_replay_refills_it_and_learns_on() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// An exported network plays exactly as the checkpoint it came from: `eval` of the `.qnet`,
+/// and of a folder whose one weights file it is (as `docs/pong-solved`), gives the same games.
+#[test]
+fn eval_plays_an_exported_network_as_its_checkpoint() {
+    if !have_pong() {
+        return;
+    }
+    let dir = tempdir("evalqnet");
+    let (run, shipped) = (dir.join("run"), dir.join("shipped"));
+    ok(&train(&run, 4000, &[]));
+    std::fs::create_dir_all(&shipped).unwrap();
+    let qnet = shipped.join("agent.qnet");
+    let (run_s, qnet_s) = (run.to_str().unwrap(), qnet.to_str().unwrap());
+    ok(&qarcade(&[
+        "export", run_s, "--web", qnet_s, "--dtype", "f32",
+    ]));
+    let scores = |agent: &str| {
+        let out = qarcade(&["eval", agent, "--episodes", "2", "--seed", "3"]);
+        ok(&out);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let line = text.lines().find(|l| l.starts_with("scores:"));
+        line.expect("a scores line").to_string()
+    };
+    let of_checkpoint = scores(run_s);
+    assert_eq!(scores(qnet_s), of_checkpoint);
+    assert_eq!(scores(shipped.to_str().unwrap()), of_checkpoint);
+    assert!(
+        !shipped.join("eval.json").exists(),
+        "a folder of shipped weights is not a run: eval writes nothing into it"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn bad_input_fails_in_one_line_and_overwrites_nothing() {
     if !have_pong() {

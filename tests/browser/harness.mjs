@@ -3,7 +3,7 @@
 //
 // Environment:
 //   QARCADE_BIN       the CLI (default target/release/qarcade)
-//   QARCADE_TEST_RUN  a run folder whose weights `qarcade serve` exports (required)
+//   QARCADE_TEST_RUN  what `qarcade serve` plays: a run folder or an exported .qnet (required)
 //   CHROMIUM          the browser (default /usr/bin/chromium)
 
 import { spawn } from 'node:child_process';
@@ -32,7 +32,7 @@ export function checkPrerequisites() {
   const missing = [];
   if (!fs.existsSync(path.join(DIST, 'pkg/qarcade_web.js'))) missing.push(`${DIST} (build it: web/build.sh)`);
   if (!fs.existsSync(BIN)) missing.push(`${BIN} (cargo build --release, or set QARCADE_BIN)`);
-  if (!process.env.QARCADE_TEST_RUN) missing.push('QARCADE_TEST_RUN (a run folder with a checkpoint, e.g. from a short `qarcade train`)');
+  if (!process.env.QARCADE_TEST_RUN) missing.push('QARCADE_TEST_RUN (an exported .qnet such as docs/pong-solved/pong.qnet, or a run folder)');
   if (missing.length) throw new Error(`browser tests need:\n  ${missing.join('\n  ')}`);
 }
 

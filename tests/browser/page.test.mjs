@@ -1,9 +1,10 @@
 // The page in real headless Chromium, served by `qarcade serve` (see harness.mjs for what it
 // needs). Run from the repository root: `node --test tests/browser/`.
 //
-// The weights come from a short training run, so the agent plays badly: the tests check that
-// it plays (its paddle moves, its actions vary, its Q-values depend on where the ball is), not
-// that it plays well.
+// CI serves the shipped agent (`docs/pong-solved/pong.qnet`, which wins Pong 21-0 or 21-1): the
+// tests check that it plays (its paddle moves, its actions vary, its Q-values depend on where
+// the ball is) and, where QARCADE_TEST_WINS is not "0", that it wins points against the
+// built-in player. Set QARCADE_TEST_WINS=0 to run the rest against a weak agent.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -92,6 +93,13 @@ describe('qarcade in headless Chromium', () => {
       const now = (await stats(page)).score;
       // The scoreboard follows the 'score' event; it may be one point behind a poll in between.
       assert.ok(shown[0] <= now[0] && shown[1] <= now[1] && shown[0] + shown[1] > 0, `scoreboard ${shown}, game ${now}`);
+    });
+
+    test('the agent wins points against the built-in player', { skip: process.env.QARCADE_TEST_WINS === '0' }, async () => {
+      // About 5 s of play per point at 60 frames/s: 5 points in well under two minutes, even
+      // at half speed on a busy machine.
+      const s = await waitForStats(page, (x) => x.score[0] >= 5, { what: 'the agent to score 5 points', timeout: 150_000 });
+      assert.ok(s.score[0] > s.score[1], `the agent leads: agent ${s.score[0]}, built-in player ${s.score[1]}`);
     });
 
     test("the agent's paddle moves and its actions are not all the same", async () => {

@@ -67,6 +67,8 @@ pub enum AleError {
         difficulty: u8,
         available: &'static [u8],
     },
+    #[error("{game} cannot be played two against one another here: only Pong can")]
+    NoVersus { game: &'static str },
 }
 
 /// A game running on the emulated console, as ALE runs it.

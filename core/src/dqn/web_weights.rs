@@ -13,10 +13,12 @@
 //! The tensors follow in the network's parameter order ([`super::params::read_params`]), each
 //! `shape.product()` values of the header's `dtype` (`f16` or `f32`).
 
+use super::adam::Adam;
+use super::learner::{Learner, LearnerState};
 use super::model::NetConfig;
 use super::model::QNetwork;
 use super::params::{write_params, ParamData};
-use super::Device;
+use super::{Config, Device};
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
@@ -187,6 +189,27 @@ impl WebWeights {
         write_params(net, self.params.clone(), device)
     }
 
+    /// A learner that acts with these weights, for playing an exported network the way a
+    /// checkpoint's agent plays (`qarcade eval`/`record` of a `.qnet`, a frozen opponent). It has
+    /// no target network and a fresh optimizer: it is for acting, not for further training.
+    pub fn learner(&self, device: &Device) -> Result<Learner, WeightsError> {
+        let cfg = Config {
+            net: self.header.net.clone(),
+            target_update: None,
+            ..Config::fast()
+        };
+        let mut learner = Learner::new(&cfg, self.header.action_set.len(), device);
+        learner
+            .set_state(LearnerState {
+                online: self.params.clone(),
+                target: None,
+                adam: Adam::new(cfg.adam, cfg.max_grad_norm),
+                updates: 0,
+            })
+            .map_err(WeightsError::Header)?;
+        Ok(learner)
+    }
+
     fn num_values(&self) -> usize {
         self.params.iter().map(|p| p.values.len()).sum()
     }
@@ -235,7 +258,8 @@ pub fn expected_shapes(net: &NetConfig, n_actions: usize) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dqn::params::read_params;
+    use crate::dqn::model::frames_to_input;
+    use crate::dqn::params::{host_vec, read_params};
 
     fn sample(dtype: Dtype) -> WebWeights {
         let net = NetConfig::catch();
@@ -269,6 +293,30 @@ mod tests {
         let bytes = h.encode();
         assert_eq!(WebWeights::decode(&bytes).unwrap(), h.rounded());
         assert!(bytes.len() < w.encode().len() * 6 / 10);
+    }
+
+    #[test]
+    fn a_learner_from_weights_acts_as_the_exported_network() {
+        let w = sample(Dtype::F32);
+        let device = Device::flex();
+        let learner = w.learner(&device).unwrap();
+        let net = &w.header.net;
+        let obs: Vec<u8> = (0..2 * net.obs_len())
+            .map(|i| (i * 37 % 251) as u8)
+            .collect();
+        let exported = host_vec(
+            w.network(&device)
+                .forward(frames_to_input(&obs, 2, net, &device)),
+        );
+        assert_eq!(learner.q_values(&obs, 2).concat(), exported);
+        // Not merely a fresh network: a learner with another seed's weights answers otherwise.
+        let cfg = Config {
+            net: net.clone(),
+            seed: 99,
+            ..Config::fast()
+        };
+        let fresh = Learner::new(&cfg, 3, &device);
+        assert_ne!(fresh.q_values(&obs, 2).concat(), exported);
     }
 
     #[test]

@@ -74,6 +74,19 @@ impl AtariConfig {
         }
     }
 
+    /// The emulator's settings for an env of this config with seed `seed` (the env's
+    /// stream 0; the no-op starts draw from stream 1).
+    pub fn ale_config(&self, seed: u64) -> AleConfig {
+        AleConfig {
+            seed: split_seed(seed, 0) as u32,
+            repeat_action_probability: self.repeat_action_probability,
+            // Truncation is done by TimeLimit (so it is reported as truncation).
+            max_num_frames_per_episode: 0,
+            mode: self.mode,
+            difficulty: self.difficulty,
+        }
+    }
+
     /// For scoring an agent: as training, but an episode is a whole game.
     pub fn evaluation(self) -> Self {
         AtariConfig {
@@ -141,15 +154,7 @@ pub struct AtariEnv {
 impl AtariEnv {
     /// A game from its ROM image. `seed` drives the no-op starts and sticky actions.
     pub fn new(rom: &[u8], config: &AtariConfig, seed: u64) -> Result<AtariEnv, AleError> {
-        let ale_config = AleConfig {
-            seed: split_seed(seed, 0) as u32,
-            repeat_action_probability: config.repeat_action_probability,
-            // Truncation is done by TimeLimit (so it is reported as truncation).
-            max_num_frames_per_episode: 0,
-            mode: config.mode,
-            difficulty: config.difficulty,
-        };
-        let ale = Ale::new(rom, &ale_config, false)?;
+        let ale = Ale::new(rom, &config.ale_config(seed), false)?;
         Ok(AtariEnv::from_game(AleFrames::new(ale), config, seed))
     }
 

@@ -146,20 +146,13 @@ impl crate::dqn::Env for DqnAtariEnv {
     }
 
     fn save_state(&self) -> Vec<u8> {
-        let mut out = self.games.to_le_bytes().to_vec();
-        out.push(self.game_over as u8);
-        out.extend_from_slice(&self.log);
-        out
+        encode_replay_state(self.games, self.game_over, &self.log)
     }
 
     fn restore_state(&mut self, state: &[u8]) -> Result<(), String> {
         let bad = |what: &str| Err(format!("Atari env state: {what}"));
-        if state.len() < 9 {
-            return bad("too short");
-        }
-        let games = u64::from_le_bytes(state[..8].try_into().unwrap());
-        let game_over = state[8] != 0;
-        let log = &state[9..];
+        let (games, game_over, log) =
+            decode_replay_state(state).map_err(|e| format!("Atari env state: {e}"))?;
         if !game_over && (games == 0 || log.first() != Some(&RESET)) {
             return bad("a running game must start with a reset");
         }
@@ -194,3 +187,21 @@ impl crate::dqn::Env for DqnAtariEnv {
 
 /// The log's mark for a reset (agent actions are indices below 18).
 const RESET: u8 = 255;
+
+/// The saved state of an env that restores by replaying its running game's inputs: games
+/// started, whether the last one ended, and the running game's input log.
+pub(crate) fn encode_replay_state(games: u64, game_over: bool, log: &[u8]) -> Vec<u8> {
+    let mut out = games.to_le_bytes().to_vec();
+    out.push(game_over as u8);
+    out.extend_from_slice(log);
+    out
+}
+
+/// [`encode_replay_state`]'s parts back, or why the bytes are not such a state.
+pub(crate) fn decode_replay_state(state: &[u8]) -> Result<(u64, bool, &[u8]), &'static str> {
+    if state.len() < 9 {
+        return Err("too short");
+    }
+    let games = u64::from_le_bytes(state[..8].try_into().expect("8 bytes"));
+    Ok((games, state[8] != 0, &state[9..]))
+}

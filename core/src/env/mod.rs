@@ -33,6 +33,7 @@ macro_rules! pass_through {
     (@one game_over) => { fn game_over(&self) -> bool { self.inner.game_over() } };
     (@one screen) => { fn screen(&self) -> Option<&[u8]> { self.inner.screen() } };
 }
+pub(crate) use pass_through;
 
 pub mod atari;
 pub mod episodic_life;
