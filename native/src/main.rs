@@ -1,6 +1,7 @@
 //! `qarcade`: the command line. Each subcommand lives in its own module; this file only
 //! parses arguments and dispatches.
 
+mod attack;
 mod backend;
 mod bench;
 mod bench_loop;
@@ -56,6 +57,11 @@ enum Command {
     },
     /// Train a DQN agent from pixels (Pong by default), with progress, metrics and checkpoints.
     Train(train::TrainArgs),
+    /// Adversarial policies in two-player Pong against a frozen agent (the victim).
+    Attack {
+        #[command(subcommand)]
+        command: attack::AttackCommand,
+    },
     /// Score a trained agent: whole games, no-op starts, greedy (or ε-greedy) play.
     Eval {
         /// A run folder, a checkpoint file, or an exported `.qnet` (or a folder holding one).
@@ -244,6 +250,7 @@ fn run(cli: Cli) -> Result<()> {
             trace::trace(&mut ale, &steps, std::io::stdout().lock())?;
         }
         Command::Train(args) => train::train(args)?,
+        Command::Attack { command } => attack::run(command)?,
         Command::Eval {
             run,
             episodes,
