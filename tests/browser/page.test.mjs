@@ -423,6 +423,18 @@ describe('qarcade in headless Chromium', () => {
       await page.close();
     });
 
+    test('a game with an idle person never freezes waiting for a serve', async () => {
+      const page = await openReady('backend=cpu&mode=versus&autostart=1');
+      // The person does nothing: the agent wins points, and its serves (its own or forced
+      // after 2 s) keep the game going.
+      const s = await waitForStats(page, (x) => x.score[0] >= 3, { what: 'three points for the agent', timeout: 90_000 });
+      assert.equal(s.score[1], 0, `score ${s.score}`);
+      assert.ok(['agent', 'person', ''].includes(s.server), `server ${s.server}`);
+      assert.equal(s.forcedServes[1], 0, 'the person never had to serve');
+      assertNoConsoleErrors(page);
+      await page.close();
+    });
+
     test('the mouse moves the left paddle towards the pointer', async () => {
       const page = await openReady('backend=cpu&mode=versus&autostart=1');
       const box = await page.locator('#screen').boundingBox();

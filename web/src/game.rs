@@ -10,7 +10,7 @@
 
 use qarcade_core::ale::action::PLAYER_B_OFFSET;
 use qarcade_core::ale::env::{SCREEN_HEIGHT, SCREEN_WIDTH};
-use qarcade_core::ale::games::PONG_CLASSIC_TWO_PLAYER;
+use qarcade_core::ale::pong_versus::{ram as pong_ram, ServeRule, Side, VERSUS_MODE};
 use qarcade_core::ale::{roms, Ale, AleConfig};
 use qarcade_core::atari::palette;
 use qarcade_core::env::{AreaResize, FrameStack, FRAME_LEN};
@@ -22,16 +22,6 @@ pub const FRAME_SKIP: u32 = 4;
 /// Observations stacked per decision.
 pub const STACK: usize = 4;
 const PIXELS: usize = SCREEN_HEIGHT * SCREEN_WIDTH;
-
-/// Pong's RAM (index into the 128 bytes at 0x80): ball x/y, the paddles' y, the scores.
-mod pong_ram {
-    pub const BALL_X: usize = 49;
-    pub const BALL_Y: usize = 54;
-    pub const AGENT_Y: usize = 51;
-    pub const OPPONENT_Y: usize = 50;
-    pub const AGENT_SCORE: usize = 14;
-    pub const OPPONENT_SCORE: usize = 13;
-}
 
 /// A game on the emulated console, as the page plays it.
 #[wasm_bindgen]
@@ -49,6 +39,9 @@ pub struct Game {
     phase: u32,
     agent_action: u8,
     rgba: Vec<u8>,
+    /// Versus mode: a player who does not serve in time serves anyway (the one rule the
+    /// attack's games use too), so a game never freezes waiting for FIRE.
+    serve: ServeRule,
 }
 
 #[wasm_bindgen]
@@ -69,7 +62,7 @@ impl Game {
             if info.name != "pong" {
                 return Err(JsError::new("playing against the agent needs Pong"));
             }
-            Some(PONG_CLASSIC_TWO_PLAYER)
+            Some(VERSUS_MODE)
         } else {
             None
         };
@@ -90,6 +83,7 @@ impl Game {
             phase: 0,
             agent_action: 0,
             rgba: vec![255; PIXELS * 4],
+            serve: ServeRule::default(),
         };
         game.start_episode();
         Ok(game)
@@ -107,7 +101,22 @@ impl Game {
     /// A new game (ALE's `reset_game`).
     pub fn reset(&mut self) {
         self.ale.reset();
+        self.serve.new_game();
         self.start_episode();
+    }
+
+    /// Versus mode: who must serve now (`"agent"`, `"person"`), or `""` when nobody must.
+    pub fn server(&self) -> String {
+        match self.serve.server(self.ale.ram()).filter(|_| self.versus) {
+            Some(Side::A) => "agent".into(),
+            Some(Side::B) => "person".into(),
+            None => String::new(),
+        }
+    }
+
+    /// Versus mode: serves forced so far on the agent and on the person (`[agent, person]`).
+    pub fn forced_serves(&self) -> Vec<u32> {
+        self.serve.forced.to_vec()
     }
 
     /// Whether the agent should choose a new action before the next [`Game::advance`]: true
@@ -133,12 +142,17 @@ impl Game {
         if self.ale.is_terminal() {
             self.reset();
         }
-        let b = if self.versus {
-            opponent
+        let reward = if self.versus {
+            // Anything that is not a player-B id (a page bug, a script) plays as no input.
+            let b = opponent
+                .checked_sub(PLAYER_B_OFFSET)
+                .filter(|b| *b < PLAYER_B_OFFSET)
+                .unwrap_or(0);
+            let (a, b) = self.serve.actions(self.ale.ram(), self.agent_action, b);
+            self.ale.act(Side::A.ale_action(a), Side::B.ale_action(b))
         } else {
-            PLAYER_B_OFFSET
+            self.ale.act(self.agent_action, PLAYER_B_OFFSET)
         };
-        let reward = self.ale.act(self.agent_action, b);
         self.phase += 1;
         // Training grabs the screen after frames 3 and 4 of each step and max-pools them.
         if self.phase >= FRAME_SKIP - 1 {
@@ -206,8 +220,8 @@ impl Game {
     pub fn score(&self) -> Vec<i32> {
         let ram = self.ale.ram();
         vec![
-            ram[pong_ram::AGENT_SCORE] as i32,
-            ram[pong_ram::OPPONENT_SCORE] as i32,
+            ram[pong_ram::RIGHT_SCORE] as i32,
+            ram[pong_ram::LEFT_SCORE] as i32,
         ]
     }
 
@@ -217,8 +231,8 @@ impl Game {
         [
             pong_ram::BALL_X,
             pong_ram::BALL_Y,
-            pong_ram::AGENT_Y,
-            pong_ram::OPPONENT_Y,
+            pong_ram::RIGHT_Y,
+            pong_ram::LEFT_Y,
         ]
         .iter()
         .map(|&i| ram[i] as i32)

@@ -57,6 +57,37 @@ fn versus_mode_gives_the_person_the_left_paddle() {
     );
 }
 
+/// Versus mode plays the two-player game with the one-player game's ball, and never freezes:
+/// when nobody presses FIRE, the scorer's serves are forced and the game still ends.
+#[test]
+fn versus_never_waits_forever_for_a_serve() {
+    let Some(rom) = pong() else { return };
+    let mut game = Game::new(&rom, true).unwrap();
+    game.set_agent_action(0); // the agent never moves or fires
+    let idle = Game::human_action(false, false, false);
+    let mut saw_server = String::new();
+    for frame in 0..60_000 {
+        game.advance(idle);
+        if saw_server.is_empty() {
+            saw_server = game.server();
+        }
+        if game.game_over() {
+            break;
+        }
+        assert!(frame < 59_999, "the game froze at {:?}", game.score());
+    }
+    assert_eq!(
+        game.score(),
+        vec![21, 0],
+        "the still person misses every ball"
+    );
+    assert_eq!(saw_server, "agent");
+    assert_eq!(game.forced_serves(), vec![20, 0]);
+    // Bytes that are no player-B action play as no input, without a panic.
+    game.advance(7);
+    game.advance(255);
+}
+
 #[test]
 fn refuses_a_rom_that_is_not_a_supported_game() {
     // JsError can only be built on wasm; the MD5 check is what decides, so check it here.

@@ -144,9 +144,11 @@ function wireControls(player) {
   player.on('error', (e) => showError(`The player stopped: ${e.message}`));
 }
 
+const VERSUS_HINT = 'You play the left paddle: ↑/↓ or W/S (Space serves), or move the mouse over the screen.';
+
 function showMode(mode) {
   $('hint').textContent = mode === 'versus'
-    ? 'You play the left paddle: ↑/↓ or W/S (Space serves), or move the mouse over the screen.'
+    ? VERSUS_HINT
     : 'The agent plays the right, green paddle against Pong’s built-in player.';
   document.querySelector('.scoreboard .who').textContent = mode === 'versus' ? 'You' : 'CPU';
 }
@@ -166,6 +168,11 @@ function wireFigures(player) {
     $('fps').textContent = s.running ? s.fps.toFixed(1) : 'paused';
     $('frame').textContent = s.frame;
     $('decision-ms').textContent = s.decisions ? `${s.decisionMs.toFixed(1)} ms` : '–';
+    if (s.mode === 'versus') {
+      $('hint').textContent = s.server === 'person'
+        ? 'Your serve: press Space (or click). After 2 seconds the game serves for you.'
+        : VERSUS_HINT;
+    }
   }, 250);
   showInfo(player.info());
 }

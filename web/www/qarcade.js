@@ -283,6 +283,9 @@ export class Player {
       decisionMs: this.#decisionMs,
       running: this.#running,
       mode: this.#mode,
+      // Versus: who must serve now ('agent', 'person' or ''); serves forced after 2 s.
+      server: game ? game.server() : '',
+      forcedServes: game ? [...game.forced_serves()] : [0, 0],
     };
   }
 
