@@ -7,18 +7,34 @@
 use crate::export::{self, DtypeChoice};
 use crate::rom;
 use crate::run_dir::write_atomic;
+use crate::train::{run_training, Task, TrainArgs};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
-use qarcade_core::attack::{play_match, MatchReport, NetPlayer, Player, Rand, Tracker, Zero};
+use qarcade_core::attack::{
+    play_match, AttackEnv, MatchReport, NetPlayer, Player, Rand, Tracker, Zero,
+};
 use qarcade_core::dqn::web_weights::WebWeights;
-use qarcade_core::dqn::EnvConfig;
+use qarcade_core::dqn::{evaluate, Config, EnvConfig, Learner, Rng, ScoreSummary};
 use qarcade_core::env::for_dqn::DqnAtariEnv;
 use qarcade_core::env::split_seed;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The file that marks a run folder as an attack run and names its victim.
+pub const ATTACK_FILE: &str = "attack.json";
+
 #[derive(Subcommand)]
 pub enum AttackCommand {
+    /// Train an adversary (the left paddle) against a frozen victim with the project's DQN:
+    /// the same loop, progress, metrics, checkpoints and resume as `qarcade train`. Its
+    /// score is its points minus the victim's; evaluations are whole greedy games.
+    Train {
+        /// The victim: a run folder, a checkpoint, or an exported `.qnet`.
+        #[arg(long)]
+        victim: PathBuf,
+        #[command(flatten)]
+        train: TrainArgs,
+    },
     /// Whole games of the victim against an opponent: game and point win rates (95%
     /// intervals), score difference, rallies, unfinished games, forced serves.
     Eval {
@@ -44,6 +60,7 @@ pub enum AttackCommand {
 
 pub fn run(command: AttackCommand) -> Result<()> {
     match command {
+        AttackCommand::Train { victim, train } => attack_train(&victim, train)?,
         AttackCommand::Eval {
             victim,
             opponent,
@@ -157,4 +174,96 @@ pub fn table(victim: &Path, opponent: &str, r: &MatchReport) -> String {
         r.forced_serves[0],
         r.forced_serves[1],
     )
+}
+
+/// Two-player Pong against a frozen victim, as the adversary's training task.
+struct AttackTask {
+    image: Arc<Vec<u8>>,
+    victim: WebWeights,
+}
+
+impl AttackTask {
+    fn env(&self, cfg: &Config, evaluation: bool, seed: u64) -> Result<AttackEnv> {
+        let mut atari = DqnAtariEnv::atari_config(&cfg.env);
+        if evaluation {
+            atari = atari.evaluation();
+        }
+        let victim = Box::new(NetPlayer::new(&self.victim));
+        AttackEnv::new(self.image.clone(), atari, seed, victim).context("loading Pong")
+    }
+}
+
+impl Task for AttackTask {
+    type Env = AttackEnv;
+
+    fn game(&self) -> &'static str {
+        "pong"
+    }
+
+    fn envs(&self, cfg: &Config) -> Result<Vec<AttackEnv>> {
+        (0..cfg.num_envs)
+            .map(|i| self.env(cfg, false, split_seed(cfg.seed, 1000 + i as u64)))
+            .collect()
+    }
+
+    fn take_finished(env: &mut AttackEnv) -> Option<(i64, u32)> {
+        env.take_finished_game()
+            .map(|g| (g.info.score, g.info.length))
+    }
+
+    fn evaluate(&self, learner: &Learner, cfg: &Config, seed: u64) -> Result<ScoreSummary> {
+        let mut envs = (0..cfg.eval.games)
+            .map(|g| self.env(cfg, true, split_seed(seed, g as u64)))
+            .collect::<Result<Vec<_>>>()?;
+        let mut rng = Rng::new(split_seed(seed, 0xAC7));
+        let results = evaluate(learner, &mut envs, cfg.eval.epsilon, &mut rng);
+        Ok(ScoreSummary::of(
+            results.iter().map(|&(score, _)| score as i64).collect(),
+        ))
+    }
+}
+
+/// `qarcade attack train`: the adversary's run, marked by [`ATTACK_FILE`] naming its victim.
+fn attack_train(victim: &Path, args: TrainArgs) -> Result<()> {
+    if args.game != "pong" {
+        bail!(
+            "the attack is played in two-player Pong (got --game {})",
+            args.game
+        );
+    }
+    let weights = load_pong_agent(victim)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("runs").join(format!("attack-{}-seed{}", args.preset, args.seed))
+    });
+    let marker = out.join(ATTACK_FILE);
+    let named = victim.display().to_string();
+    if args.resume {
+        let text = std::fs::read_to_string(&marker).with_context(|| {
+            format!("{} is not an attack run (no {ATTACK_FILE})", out.display())
+        })?;
+        let saved: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is damaged", marker.display()))?;
+        if saved["victim"] != named.as_str() {
+            bail!(
+                "{} attacks the victim {}, not {named}",
+                out.display(),
+                saved["victim"]
+            );
+        }
+    } else if !out.join("checkpoint.qck").exists() {
+        std::fs::create_dir_all(&out)
+            .with_context(|| format!("cannot create {}", out.display()))?;
+        let body = serde_json::json!({
+            "victim": named,
+            "victim_architecture": weights.header.architecture,
+            "victim_trained_steps": weights.header.trained_steps,
+        });
+        write_atomic(&marker, serde_json::to_string_pretty(&body)?.as_bytes())?;
+    }
+    let (image, _) = rom::resolve("pong", true)?;
+    let task = AttackTask {
+        image: Arc::new(image),
+        victim: weights,
+    };
+    run_training(&args, &task, out)
 }

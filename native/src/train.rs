@@ -13,7 +13,7 @@ use crate::run_dir::{metrics_csv, metrics_up_to, write_atomic, RunDir};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use qarcade_core::ale::Game;
-use qarcade_core::dqn::{checkpoint, Config, NetConfig, ScoreSummary, Trainer};
+use qarcade_core::dqn::{checkpoint, Config, Env, Learner, NetConfig, ScoreSummary, Trainer};
 use qarcade_core::env::for_dqn::{play_games, DqnAtariEnv};
 use qarcade_core::env::split_seed;
 use std::io::Write;
@@ -59,32 +59,97 @@ pub struct TrainArgs {
     pub set: Vec<String>,
 }
 
-pub fn train(args: TrainArgs) -> Result<()> {
-    qarcade_core::dqn::bench::tune_allocator();
-    // --- Set up: the game, the config, the run folder, the trainer (new or resumed).
-    let (image, info) = rom::resolve(&args.game, true)?;
-    let info = info.context("training needs a supported game (not an unknown ROM)")?;
-    let game = Game::of_rom(info).context("not a supported game")?;
-    let game_name = game.spec().name;
-    let (device, device_name) = backend::device(args.backend)?;
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("runs").join(format!("{game_name}-{}-seed{}", args.preset, args.seed))
-    });
-    let run = RunDir::new(&out);
-    let image = Arc::new(image);
-    let envs_for = |cfg: &Config| -> Result<Vec<DqnAtariEnv>> {
+/// What a run trains on: its envs, how a finished game reads, and how an evaluation plays.
+/// `qarcade train` trains on an Atari game ([`AtariTask`]); `qarcade attack train` trains an
+/// adversary in two-player Pong against a frozen victim (`crate::attack::AttackTask`). The
+/// loop in [`run_training`] is the same for both.
+pub trait Task {
+    type Env: Env;
+    /// The game's name, as checkpoints record it.
+    fn game(&self) -> &'static str;
+    /// The run's `cfg.num_envs` training envs, env `i` seeded from (`cfg.seed`, 1000 + i).
+    fn envs(&self, cfg: &Config) -> Result<Vec<Self::Env>>;
+    /// The score and length (agent steps) of a game that ended on the last step, once.
+    fn take_finished(env: &mut Self::Env) -> Option<(i64, u32)>;
+    /// `cfg.eval.games` whole games with `learner`, on seed `seed`.
+    fn evaluate(&self, learner: &Learner, cfg: &Config, seed: u64) -> Result<ScoreSummary>;
+}
+
+/// An Atari game behind the DeepMind preprocessing.
+pub struct AtariTask {
+    pub image: Arc<Vec<u8>>,
+    pub game: &'static str,
+}
+
+impl Task for AtariTask {
+    type Env = DqnAtariEnv;
+
+    fn game(&self) -> &'static str {
+        self.game
+    }
+
+    fn envs(&self, cfg: &Config) -> Result<Vec<DqnAtariEnv>> {
         let atari = DqnAtariEnv::atari_config(&cfg.env);
         (0..cfg.num_envs)
             .map(|i| {
                 DqnAtariEnv::new(
-                    image.clone(),
+                    self.image.clone(),
                     atari.clone(),
                     split_seed(cfg.seed, 1000 + i as u64),
                 )
                 .context("loading the game")
             })
             .collect()
+    }
+
+    fn take_finished(env: &mut DqnAtariEnv) -> Option<(i64, u32)> {
+        env.take_finished_game().map(|g| (g.score, g.length))
+    }
+
+    fn evaluate(&self, learner: &Learner, cfg: &Config, seed: u64) -> Result<ScoreSummary> {
+        let games = cfg.eval.games;
+        play_games(
+            learner,
+            &self.image,
+            &cfg.env,
+            seed,
+            games,
+            cfg.eval.epsilon,
+            games,
+        )
+        .context("loading the game")
+    }
+}
+
+pub fn train(args: TrainArgs) -> Result<()> {
+    let (image, info) = rom::resolve(&args.game, true)?;
+    let info = info.context("training needs a supported game (not an unknown ROM)")?;
+    let game = Game::of_rom(info).context("not a supported game")?;
+    let game_name = game.spec().name;
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("runs").join(format!("{game_name}-{}-seed{}", args.preset, args.seed))
+    });
+    if out.join(crate::attack::ATTACK_FILE).exists() {
+        bail!(
+            "{} is an attack run: continue it with `qarcade attack train --resume`",
+            out.display()
+        );
+    }
+    let task = AtariTask {
+        image: Arc::new(image),
+        game: game_name,
     };
+    run_training(&args, &task, out)
+}
+
+/// The training loop, for any [`Task`], into the run folder `out`.
+pub fn run_training<T: Task>(args: &TrainArgs, task: &T, out: PathBuf) -> Result<()> {
+    qarcade_core::dqn::bench::tune_allocator();
+    // --- Set up: the config, the run folder, the trainer (new or resumed).
+    let game_name = task.game();
+    let (device, device_name) = backend::device(args.backend)?;
+    let run = RunDir::new(&out);
+    let envs_for = |cfg: &Config| task.envs(cfg);
 
     let mut trainer = if args.resume {
         let ck = checkpoint::load(&run.checkpoint())
@@ -161,7 +226,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
     let mut last_eval: Option<(u64, f64)> = last_eval(&run);
     let mut solved = false;
     let mut message =
-        |trainer: &Trainer<DqnAtariEnv>, recent: &[f64], eval: Option<(u64, f64)>, eps: f64| {
+        |trainer: &Trainer<T::Env>, recent: &[f64], eval: Option<(u64, f64)>, eps: f64| {
             let window = &recent[recent.len().saturating_sub(20)..];
             let avg = if window.is_empty() {
                 "-".into()
@@ -195,20 +260,20 @@ pub fn train(args: TrainArgs) -> Result<()> {
             .envs_mut()
             .iter_mut()
             .enumerate()
-            .filter_map(|(i, env)| env.take_finished_game().map(|g| (i, g)))
+            .filter_map(|(i, env)| T::take_finished(env).map(|g| (i, g)))
             .collect();
-        for (i, g) in finished {
+        for (i, (score, length)) in finished {
             games += 1;
             // The updates since the last game ended.
             let means = trainer.take_update_means();
             let (loss, q) = (means.map(|m| m.0), means.map(|m| m.1));
             let line = serde_json::json!({
                 "type": "episode", "game": games, "env": i, "step": step,
-                "frames": step * frame_skip, "return": g.score, "length": g.length,
+                "frames": step * frame_skip, "return": score, "length": length,
                 "epsilon": report.epsilon, "loss": loss, "mean_q": q, "time_s": clock(),
             });
             writeln!(metrics, "{line}")?;
-            recent.push(g.score as f64);
+            recent.push(score as f64);
         }
         metrics.flush()?;
 
@@ -220,7 +285,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
                 "evaluating {} games at step {step}...",
                 cfg.eval.games
             ));
-            let (e, seconds) = evaluate_now(&trainer, &image, step)?;
+            let (e, seconds) = evaluate_now(task, &trainer, step)?;
             let line = serde_json::json!({
                 "type": "eval", "step": step, "frames": step * frame_skip,
                 "mean": e.mean, "std": e.std, "min": e.min, "max": e.max,
@@ -280,25 +345,15 @@ pub fn train(args: TrainArgs) -> Result<()> {
 
 /// Plays `cfg.eval.games` whole games, all at once, on seeds of their own (a function of the
 /// run's seed and the step, never used for training); returns the scores and the seconds taken.
-fn evaluate_now(
-    trainer: &Trainer<DqnAtariEnv>,
-    image: &Arc<Vec<u8>>,
+fn evaluate_now<T: Task>(
+    task: &T,
+    trainer: &Trainer<T::Env>,
     step: u64,
 ) -> Result<(ScoreSummary, f64)> {
     let t0 = Instant::now();
     let cfg = &trainer.cfg;
-    let games = cfg.eval.games;
     let eval_seed = split_seed(cfg.seed ^ 0xE7A1, step);
-    let summary = play_games(
-        &trainer.learner,
-        image,
-        &cfg.env,
-        eval_seed,
-        games,
-        cfg.eval.epsilon,
-        games,
-    )
-    .context("loading the game")?;
+    let summary = task.evaluate(&trainer.learner, cfg, eval_seed)?;
     Ok((summary, t0.elapsed().as_secs_f64()))
 }
 
@@ -341,7 +396,7 @@ fn steps_for(frames: i64, cfg: &Config) -> Result<u64> {
 }
 
 /// Checkpoint, then the CSV view of the metrics, both atomically.
-fn save(run: &RunDir, trainer: &Trainer<DqnAtariEnv>, game: &str, replay: bool) -> Result<()> {
+fn save<E: Env>(run: &RunDir, trainer: &Trainer<E>, game: &str, replay: bool) -> Result<()> {
     checkpoint::save(&run.checkpoint(), game, trainer, replay)?;
     let text = std::fs::read_to_string(run.metrics()).unwrap_or_default();
     write_atomic(&run.metrics_csv(), metrics_csv(&text).as_bytes())

@@ -2,6 +2,9 @@
 //! still opponent and reports it in the table and the JSON; bad input fails in one line.
 
 use std::path::{Path, PathBuf};
+mod common;
+
+use common::{curve, ok, one_line_error};
 use std::process::{Command, Output};
 
 fn have_pong() -> bool {
@@ -17,18 +20,6 @@ fn qarcade(args: &[&str]) -> Output {
 
 fn shipped_agent() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/pong-solved/pong.qnet")
-}
-
-fn one_line_error(out: &Output, needle: &str) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected failure: {err}");
-    assert!(!err.contains("panicked"), "panic: {err}");
-    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
-    assert_eq!(errors.len(), 1, "one error line expected: {err}");
-    assert!(
-        errors[0].to_lowercase().contains(&needle.to_lowercase()),
-        "{needle:?} not in {err}"
-    );
 }
 
 #[test]
@@ -52,11 +43,7 @@ fn the_shipped_agent_beats_a_still_opponent() {
         "--json",
         json.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(&out);
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("games won   victim 2"), "{table}");
     let report: serde_json::Value =
@@ -100,4 +87,90 @@ fn bad_attack_input_fails_in_one_line() {
         ]),
         "--games",
     );
+}
+
+/// Small, fast settings for `attack train`.
+const SMALL: [&str; 14] = [
+    "--frames",
+    "10000",
+    "--set",
+    "learning_starts=300",
+    "--set",
+    "num_envs=2",
+    "--set",
+    "batch_size=8",
+    "--set",
+    "eval.every_steps=700",
+    "--set",
+    "eval.games=1",
+    "--set",
+    "eval.target_score=null",
+];
+
+fn attack_train(out: &Path, extra: &[&str]) -> Output {
+    let victim = shipped_agent();
+    let mut args = vec![
+        "attack",
+        "train",
+        "--victim",
+        victim.to_str().unwrap(),
+        "--seed",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(&SMALL);
+    args.extend_from_slice(extra);
+    qarcade(&args)
+}
+
+/// A seed fixes an attack run (curve and checkpoint); an attack run is resumed only as one,
+/// against the same victim.
+#[test]
+fn attack_train_is_deterministic_and_keeps_its_victim() {
+    if !have_pong() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("qarcade-attack-train-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    for run in [&a, &b] {
+        let out = attack_train(run, &[]);
+        ok(&out);
+    }
+    let ca = curve(&a);
+    assert!(
+        ca.iter().any(|v| v["type"] == "eval"),
+        "evaluations are logged"
+    );
+    assert!(
+        ca.iter().any(|v| v["type"] == "episode"),
+        "games are logged"
+    );
+    assert_eq!(ca, curve(&b));
+    assert!(
+        std::fs::read(a.join("checkpoint.qck")).unwrap()
+            == std::fs::read(b.join("checkpoint.qck")).unwrap(),
+        "same seed, same checkpoint"
+    );
+    let marker: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.join("attack.json")).unwrap()).unwrap();
+    assert!(marker["victim"].as_str().unwrap().ends_with("pong.qnet"));
+
+    // Resumed with another victim, or as a one-player run: refused in one line.
+    let other = dir.join("other.qnet");
+    std::fs::copy(shipped_agent(), &other).unwrap();
+    let out = qarcade(&[
+        "attack",
+        "train",
+        "--victim",
+        other.to_str().unwrap(),
+        "--out",
+        a.to_str().unwrap(),
+        "--resume",
+    ]);
+    one_line_error(&out, "not");
+    let out = qarcade(&["train", "--out", a.to_str().unwrap(), "--resume"]);
+    one_line_error(&out, "attack run");
+    std::fs::remove_dir_all(&dir).ok();
 }

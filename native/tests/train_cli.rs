@@ -3,6 +3,9 @@
 //! input fails with one line and overwrites nothing.
 
 use std::path::{Path, PathBuf};
+mod common;
+
+use common::{curve, ok, one_line_error};
 use std::process::{Command, Output};
 
 /// Small, fast settings: a short warm-up, a small batch, few updates.
@@ -60,41 +63,6 @@ fn train(out: &Path, frames: u32, extra: &[&str]) -> Output {
     args.extend_from_slice(&SMALL);
     args.extend_from_slice(extra);
     qarcade(&args)
-}
-
-fn ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn one_line_error(out: &Output, needle: &str) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected failure: {err}");
-    assert!(!err.contains("panicked"), "panic: {err}");
-    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
-    assert_eq!(errors.len(), 1, "one error line expected: {err}");
-    assert!(
-        errors[0].to_lowercase().contains(&needle.to_lowercase()),
-        "{needle:?} not in {err}"
-    );
-}
-
-/// The metrics without wall-clock times (which differ between runs).
-fn curve(run: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(run.join("metrics.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let v2 = v.as_object_mut().unwrap();
-            v2.remove("time_s");
-            v2.remove("seconds");
-            v
-        })
-        .collect()
 }
 
 #[test]
