@@ -42,7 +42,9 @@ pub enum AttackCommand {
         #[arg(long)]
         victim: PathBuf,
         /// `rand` (uniform random actions), `zero` (never moves), `tracker` (follows the ball
-        /// from RAM), or another agent (a run folder, checkpoint or `.qnet`).
+        /// from RAM, seeing it a person's reaction time late: 3 agent steps), `tracker:N` (N
+        /// steps late; `tracker:0` never misses), or another agent (a run folder, checkpoint
+        /// or `.qnet`).
         #[arg(long)]
         opponent: String,
         #[arg(long, default_value_t = 200)]
@@ -56,11 +58,75 @@ pub enum AttackCommand {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// The victim's last-hidden-layer activations against each opponent: a PCA + Gaussian
+    /// mixture density model fitted on the normal opponents' games, each opponent's mean
+    /// log-likelihood under it (table and activations.json), and the activations' first two
+    /// principal components coloured by opponent (activations.png).
+    Activations {
+        /// The victim: a run folder, a checkpoint, or an exported `.qnet`.
+        #[arg(long)]
+        victim: PathBuf,
+        /// Opponents, comma-separated, as `attack eval --opponent` takes them.
+        #[arg(long, value_delimiter = ',', default_value = "tracker,rand,zero")]
+        opponents: Vec<String>,
+        /// Which opponents are normal play (the model is fitted on half of their games).
+        #[arg(long, value_delimiter = ',', default_value = "tracker")]
+        normal: Vec<String>,
+        /// Whole games per opponent.
+        #[arg(long, default_value_t = 20)]
+        games: usize,
+        /// Keep every N-th decision's activations (neighbouring steps are nearly equal).
+        #[arg(long, default_value_t = 4)]
+        stride: usize,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Principal components kept before the mixture is fitted.
+        #[arg(long, default_value_t = 16)]
+        pca_dims: usize,
+        /// Mixture components (Gleave et al. use 10).
+        #[arg(long, default_value_t = 10)]
+        components: usize,
+        /// Folder for activations.json and activations.png.
+        #[arg(long, default_value = "runs/activations")]
+        out: PathBuf,
+    },
 }
 
 pub fn run(command: AttackCommand) -> Result<()> {
     match command {
         AttackCommand::Train { victim, train } => attack_train(&victim, train)?,
+        AttackCommand::Activations {
+            victim,
+            opponents,
+            normal,
+            games,
+            seed,
+            stride,
+            threads,
+            pca_dims,
+            components,
+            out,
+        } => {
+            let scored = crate::activations::run(&crate::activations::Request {
+                victim,
+                opponents,
+                normal,
+                games,
+                stride,
+                seed,
+                threads,
+                pca_dims,
+                components,
+                out: out.clone(),
+            })?;
+            print!("{}", crate::activations::table(&scored));
+            println!(
+                "wrote {}/activations.json and activations.png",
+                out.display()
+            );
+        }
         AttackCommand::Eval {
             victim,
             opponent,
@@ -103,20 +169,26 @@ pub fn load_pong_agent(path: &Path) -> Result<WebWeights> {
     Ok(weights)
 }
 
-type Factory = Box<dyn Fn(u64) -> Box<dyn Player> + Sync>;
+pub(crate) type Factory = Box<dyn Fn(u64) -> Box<dyn Player> + Sync>;
 
 /// The opponent a name stands for.
-fn opponent(name: &str) -> Result<Factory> {
+pub(crate) fn opponent(name: &str) -> Result<Factory> {
     Ok(match name {
         "rand" => Box::new(|seed| Box::new(Rand::new(split_seed(seed, 0xA4D))) as Box<dyn Player>),
         "zero" => Box::new(|_| Box::new(Zero) as Box<dyn Player>),
-        "tracker" => Box::new(|_| Box::new(Tracker) as Box<dyn Player>),
+        "tracker" => Box::new(|_| Box::new(Tracker::human()) as Box<dyn Player>),
+        name if name.starts_with("tracker:") => {
+            let reaction: usize = name["tracker:".len()..].parse().map_err(|_| {
+                anyhow::anyhow!("'{name}': tracker:N takes a reaction time N in agent steps, e.g. tracker:0")
+            })?;
+            Box::new(move |_| Box::new(Tracker::new(reaction)) as Box<dyn Player>)
+        }
         path if Path::new(path).exists() => {
             let weights = load_pong_agent(Path::new(path))?;
             Box::new(move |_| Box::new(NetPlayer::new(&weights)) as Box<dyn Player>)
         }
         other => bail!(
-            "unknown opponent '{other}': rand, zero, tracker, or a run folder / checkpoint / .qnet"
+            "unknown opponent '{other}': rand, zero, tracker, tracker:N, or a run folder / checkpoint / .qnet"
         ),
     })
 }

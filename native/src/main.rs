@@ -1,6 +1,7 @@
 //! `qarcade`: the command line. Each subcommand lives in its own module; this file only
 //! parses arguments and dispatches.
 
+mod activations;
 mod attack;
 mod backend;
 mod bench;

@@ -104,7 +104,7 @@ pub fn plot(run: &Path, title: &str) -> Result<(PathBuf, PathBuf)> {
 
 /// plotters draws text with a font it is given: embed DejaVu Sans rather than depend on the
 /// fonts of the machine (a fresh server has none).
-fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = plotters::style::register_font(

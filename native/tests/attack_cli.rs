@@ -68,6 +68,17 @@ fn bad_attack_input_fails_in_one_line() {
             "attack",
             "eval",
             "--victim",
+            v,
+            "--opponent",
+            "tracker:soon",
+        ]),
+        "tracker:N",
+    );
+    one_line_error(
+        &qarcade(&[
+            "attack",
+            "eval",
+            "--victim",
             "/nonexistent/run",
             "--opponent",
             "zero",
@@ -87,6 +98,73 @@ fn bad_attack_input_fails_in_one_line() {
         ]),
         "--games",
     );
+}
+
+#[test]
+fn activations_score_every_opponent_and_draw_them() {
+    if !have_pong() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("qarcade-activations-{}", std::process::id()));
+    let victim = shipped_agent();
+    let out = qarcade(&[
+        "attack",
+        "activations",
+        "--victim",
+        victim.to_str().unwrap(),
+        "--opponents",
+        "tracker,zero",
+        "--games",
+        "2",
+        "--stride",
+        "2",
+        "--components",
+        "2",
+        "--pca-dims",
+        "4",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    ok(&out);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("tracker") && table.contains("zero"),
+        "{table}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("activations.json")).unwrap())
+            .unwrap();
+    let rows = report["opponents"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let (tracker, zero) = (&rows[0], &rows[1]);
+    assert_eq!(tracker["normal"], true);
+    assert_eq!(zero["normal"], false);
+    // The tracker's second game is held out; every one of zero's games is scored.
+    assert!(tracker["scored"].as_u64().unwrap() < tracker["samples"].as_u64().unwrap());
+    assert_eq!(zero["scored"], zero["samples"]);
+    assert_eq!(zero["victim_wins"], 2);
+    for r in rows {
+        assert!(
+            r["mean_log_likelihood"].as_f64().unwrap().is_finite(),
+            "{r}"
+        );
+    }
+    let png = std::fs::read(dir.join("activations.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    one_line_error(
+        &qarcade(&[
+            "attack",
+            "activations",
+            "--victim",
+            victim.to_str().unwrap(),
+            "--opponents",
+            "zero",
+            "--normal",
+            "tracker",
+        ]),
+        "--normal tracker",
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Small, fast settings for `attack train`.

@@ -197,7 +197,7 @@ mod tests {
         let image = Arc::new(roms::cached_or_skip("pong")?);
         let victim = Box::new(Spy {
             asked: asked.clone(),
-            inner: Tracker,
+            inner: Tracker::default(),
         });
         Some(AttackEnv::new(image, AtariConfig::default().evaluation(), seed, victim).unwrap())
     }

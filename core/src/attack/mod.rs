@@ -12,9 +12,12 @@
 //!   (the victim exactly as in its training), the serve rule of
 //!   [`crate::ale::pong_versus`], and per-game statistics.
 //! - [`env`]: the arena as the adversary's [`crate::dqn::Env`], the victim inside it.
+//! - [`activations`]: the victim's hidden-layer activations in whole games against an
+//!   opponent (for the density model of `qarcade attack activations`).
 //! - [`report`]: whole games of the victim against an opponent, counted like the paper's
 //!   tables (game and point win rates with 95% intervals, rallies, unfinished games).
 
+pub mod activations;
 pub mod arena;
 pub mod env;
 pub mod player;

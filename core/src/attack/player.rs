@@ -68,24 +68,53 @@ impl Player for Rand {
     }
 }
 
-/// A scripted "normal" player: moves its paddle towards the ball's height (read from RAM), back
-/// to the middle when there is no ball, and serves as soon as it may.
+/// A scripted "normal" player: moves its paddle towards the ball's height (read from RAM) as it
+/// was `reaction` agent steps ago, back to the middle when there is no ball, and serves as soon
+/// as it may.
+///
+/// With no delay it is superhuman: it reaches every ball, and rallies against the victim run
+/// for thousands of frames. A person reacts to what they see in about 200 ms (12 frames, 3
+/// agent steps), so [`Tracker::human`] sees the ball that late: a "normal" opponent.
 #[derive(Clone, Debug, Default)]
-pub struct Tracker;
+pub struct Tracker {
+    reaction: usize,
+    /// The ball's height over the last `reaction + 1` decisions, oldest first.
+    seen: std::collections::VecDeque<Option<u8>>,
+}
 
 impl Tracker {
     /// Paddle rows the tracker tolerates before it moves (a paddle spans ~16 rows).
     const DEAD_ZONE: i32 = 4;
     /// Where the paddle waits between points (the RAM y of a centred paddle).
     const MIDDLE: i32 = 120;
+    /// A person's visual reaction time, ~200 ms, in agent steps (4 frames at 60 Hz each).
+    pub const HUMAN_REACTION: usize = 3;
+
+    /// A tracker that sees the ball `reaction` agent steps late (0: as it is now).
+    pub fn new(reaction: usize) -> Tracker {
+        Tracker {
+            reaction,
+            seen: Default::default(),
+        }
+    }
+
+    /// The "normal" opponent: a tracker with a person's reaction time.
+    pub fn human() -> Tracker {
+        Tracker::new(Self::HUMAN_REACTION)
+    }
 }
 
 impl Player for Tracker {
     fn act(&mut self, view: &View) -> usize {
+        self.seen.push_back(ball(view.ram).map(|(_, y)| y));
+        while self.seen.len() > self.reaction + 1 {
+            self.seen.pop_front();
+        }
         if view.must_serve {
             return FIRE;
         }
-        let target = ball(view.ram).map_or(Self::MIDDLE, |(_, y)| y as i32);
+        // Until it has seen `reaction` steps, it acts on the oldest sight it has.
+        let target = self.seen[0].map_or(Self::MIDDLE, |y| y as i32);
         let gap = target - view.side.paddle_y(view.ram) as i32;
         if gap > Self::DEAD_ZONE {
             DOWN
@@ -125,6 +154,15 @@ impl NetPlayer {
                 .forward(frames_to_input(obs, 1, &self.cfg, &self.device)),
         )
     }
+
+    /// The last hidden layer's activations (what the output layer reads) and the Q-values for
+    /// one observation, from one pass.
+    pub fn features_and_q(&self, obs: &[u8]) -> (Vec<f32>, Vec<f32>) {
+        let (h, q) =
+            self.net
+                .forward_with_features(frames_to_input(obs, 1, &self.cfg, &self.device));
+        (host_vec(h), host_vec(q))
+    }
 }
 
 impl Player for NetPlayer {
@@ -154,7 +192,7 @@ mod tests {
         r[ram::RIGHT_Y] = 60;
         r[ram::BALL_X] = 80;
         r[ram::BALL_Y] = 150;
-        let mut t = Tracker;
+        let mut t = Tracker::default();
         assert_eq!(
             t.act(&view(&r, Side::B, false)),
             DOWN,
@@ -174,6 +212,22 @@ mod tests {
             "level with A's paddle"
         );
         assert_eq!(t.act(&view(&r, Side::A, true)), FIRE);
+    }
+
+    #[test]
+    fn a_slow_tracker_acts_on_where_the_ball_was() {
+        let mut r = [0u8; 128];
+        r[ram::LEFT_Y] = 100;
+        r[ram::BALL_X] = 80;
+        let mut t = Tracker::new(2);
+        let mut moves = Vec::new();
+        for y in [150, 40, 40, 40] {
+            r[ram::BALL_Y] = y;
+            moves.push(t.act(&view(&r, Side::B, false)));
+        }
+        // The ball jumps above the paddle at step 2; the tracker sees it two steps later.
+        assert_eq!(moves, [DOWN, DOWN, DOWN, UP]);
+        assert_eq!(Tracker::human().reaction, Tracker::HUMAN_REACTION);
     }
 
     #[test]

@@ -140,8 +140,27 @@ pub fn play_match(
 ) -> Result<MatchReport, AleError> {
     // Fail on a bad ROM before any thread starts.
     Arena::new(rom, config, seed)?;
+    let results = par_games(games, threads, |g| {
+        let game_seed = split_seed(seed, g as u64);
+        let mut arena = Arena::new(rom, config, game_seed).expect("loaded above");
+        play_game(
+            &mut arena,
+            &mut *victim(game_seed),
+            &mut *opponent(game_seed),
+        )
+    });
+    Ok(MatchReport::of(&results))
+}
+
+/// `play(g)` for games `g` in `0..games`, `threads` at a time; the results in game order, so
+/// they do not depend on `threads`.
+pub fn par_games<T: Send>(
+    games: usize,
+    threads: usize,
+    play: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<(GameStats, bool)>> = vec![None; games];
+    let mut results: Vec<Option<T>> = (0..games).map(|_| None).collect();
     let slots = std::sync::Mutex::new(&mut results);
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, games.max(1)) {
@@ -150,19 +169,12 @@ pub fn play_match(
                 if g >= games {
                     break;
                 }
-                let game_seed = split_seed(seed, g as u64);
-                let mut arena = Arena::new(rom, config, game_seed).expect("loaded above");
-                let result = play_game(
-                    &mut arena,
-                    &mut *victim(game_seed),
-                    &mut *opponent(game_seed),
-                );
+                let result = play(g);
                 slots.lock().unwrap_or_else(|e| e.into_inner())[g] = Some(result);
             });
         }
     });
-    let results: Vec<(GameStats, bool)> = results.into_iter().flatten().collect();
-    Ok(MatchReport::of(&results))
+    results.into_iter().flatten().collect()
 }
 
 /// One whole game; returns its tallies and whether it reached 21 (not the frame cap).
@@ -235,7 +247,7 @@ mod tests {
         };
         let rom = Arc::new(image);
         let config = AtariConfig::default().evaluation();
-        let tracker = |_| Box::new(Tracker) as Box<dyn Player>;
+        let tracker = |_| Box::new(Tracker::default()) as Box<dyn Player>;
         let zero = |_| Box::new(Zero) as Box<dyn Player>;
         let one = play_match(&rom, &config, 4, 2, 1, &tracker, &zero).unwrap();
         assert_eq!((one.victim_wins, one.finished), (2, 2), "{:?}", one.scores);

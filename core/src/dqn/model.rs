@@ -316,6 +316,12 @@ impl QNetwork {
 
     /// Q-values `[batch, n_actions]` from the first layer's patches (see [`frames_to_input`]).
     pub fn forward(&self, patches: Tensor<2>) -> Tensor<2> {
+        self.forward_with_features(patches).1
+    }
+
+    /// The last hidden layer's activations `[batch, hidden]` (after its ReLU: what the output
+    /// layer reads) and the Q-values, from one pass.
+    pub fn forward_with_features(&self, patches: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
         let [k, s, h, w, _] = self.layer(0);
         let (mut h, mut w) = ((h - k) / s + 1, (w - k) / s + 1);
         let batch = patches.dims()[0] / (h * w);
@@ -333,13 +339,11 @@ impl QNetwork {
         let c = self.conv_w.last().unwrap().dims()[1];
         let mut x: Tensor<2> = x.reshape([batch, h * w * c]);
         let last = self.fc_w.len() - 1;
-        for (i, (fw, fb)) in self.fc_w.iter().zip(&self.fc_b).enumerate() {
-            x = fc_product(x, fw.val()) + fb.val().unsqueeze();
-            if i < last {
-                x = relu(x);
-            }
+        for (fw, fb) in self.fc_w[..last].iter().zip(&self.fc_b) {
+            x = relu(fc_product(x, fw.val()) + fb.val().unsqueeze());
         }
-        x
+        let q = fc_product(x.clone(), self.fc_w[last].val()) + self.fc_b[last].val().unsqueeze();
+        (x, q)
     }
 
     /// The parameters in PyTorch's layouts and order (`conv.weight [out, in, k, k]`,
