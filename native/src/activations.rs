@@ -21,9 +21,7 @@ use linfa_linalg::cholesky::CholeskyInplace;
 use linfa_reduction::Pca;
 use ndarray::{Array1, Array2, Axis};
 use plotters::prelude::*;
-use qarcade_core::attack::{activations, NetPlayer};
-use qarcade_core::dqn::EnvConfig;
-use qarcade_core::env::for_dqn::DqnAtariEnv;
+use qarcade_core::attack::{activations, Games, NetPlayer};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -76,7 +74,7 @@ pub fn run(req: &Request) -> Result<Vec<Scored>> {
     let victim = NetPlayer::new(&weights);
     let (image, _) = rom::resolve("pong", true)?;
     let image = Arc::new(image);
-    let config = DqnAtariEnv::atari_config(&EnvConfig::deepmind()).evaluation();
+    let config = crate::attack::match_config();
 
     // 1. The victim's activations, per opponent and game.
     let mut recorded = Vec::new();
@@ -86,16 +84,15 @@ pub fn run(req: &Request) -> Result<Vec<Scored>> {
             "recording the victim against {name}: {} games, every {} decisions...",
             req.games, req.stride
         );
-        let games = activations::record(
-            &image,
-            &config,
-            req.seed,
-            req.games,
-            req.threads,
-            req.stride,
-            &victim,
-            &*factory,
-        )?;
+        let games = Games {
+            rom: &image,
+            config: &config,
+            seed: req.seed,
+            count: req.games,
+            threads: req.threads,
+            masked_victim: false,
+        };
+        let games = activations::record(&games, req.stride, &victim, &*factory)?;
         recorded.push((name.clone(), games));
     }
 

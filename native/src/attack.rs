@@ -11,12 +11,12 @@ use crate::train::{run_training, Task, TrainArgs};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use qarcade_core::attack::{
-    play_match, AttackEnv, MatchReport, NetPlayer, Player, Rand, Tracker, Zero,
+    play_match, AttackEnv, Games, MatchReport, NetPlayer, Player, Rand, Tracker, Zero,
 };
 use qarcade_core::dqn::web_weights::WebWeights;
 use qarcade_core::dqn::{evaluate, Config, EnvConfig, Learner, Rng, ScoreSummary};
 use qarcade_core::env::for_dqn::DqnAtariEnv;
-use qarcade_core::env::split_seed;
+use qarcade_core::env::{split_seed, AtariConfig};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -57,6 +57,10 @@ pub enum AttackCommand {
         /// Also write the report as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// The victim sees the opponent's paddle frozen in the middle (Gleave et al.'s
+        /// masked victim); the opponent still sees the real game.
+        #[arg(long)]
+        masked: bool,
     },
     /// The victim's last-hidden-layer activations against each opponent: a PCA + Gaussian
     /// mixture density model fitted on the normal opponents' games, each opponent's mean
@@ -134,15 +138,18 @@ pub fn run(command: AttackCommand) -> Result<()> {
             seed,
             threads,
             json,
+            masked,
         } => {
             if games == 0 {
                 bail!("--games must be at least 1");
             }
-            let report = eval(&victim, &opponent, games, seed, threads)?;
-            println!("{}", table(&victim, &opponent, &report));
+            let report = eval(&victim, &opponent, games, seed, threads, masked)?;
+            let who = if masked { "masked victim" } else { "victim" };
+            println!("{who}: {}", table(&victim, &opponent, &report));
             if let Some(path) = json {
                 let body = serde_json::json!({
                     "victim": victim.display().to_string(),
+                    "masked": masked,
                     "opponent": opponent,
                     "seed": seed,
                     "report": report,
@@ -193,29 +200,36 @@ pub(crate) fn opponent(name: &str) -> Result<Factory> {
     })
 }
 
+/// Whole games of the victim (masked or not) against a named opponent.
 pub fn eval(
     victim: &Path,
     opponent_name: &str,
     games: usize,
     seed: u64,
     threads: usize,
+    masked: bool,
 ) -> Result<MatchReport> {
     let weights = load_pong_agent(victim)?;
     let opponent = opponent(opponent_name)?;
     let (image, _) = rom::resolve("pong", true)?;
-    // The preprocessing every preset trains with, whole games (no-op starts, 108k-frame cap).
-    let config = DqnAtariEnv::atari_config(&EnvConfig::deepmind()).evaluation();
+    let image = Arc::new(image);
+    let config = match_config();
     let victim = move |_| Box::new(NetPlayer::new(&weights)) as Box<dyn Player>;
     eprintln!("playing {games} games of two-player Pong, {threads} at a time...");
-    Ok(play_match(
-        &Arc::new(image),
-        &config,
+    let games = Games {
+        rom: &image,
+        config: &config,
         seed,
-        games,
+        count: games,
         threads,
-        &victim,
-        &*opponent,
-    )?)
+        masked_victim: masked,
+    };
+    Ok(play_match(&games, &victim, &*opponent)?)
+}
+
+/// The preprocessing every preset trains with, whole games (no-op starts, 108k-frame cap).
+pub(crate) fn match_config() -> AtariConfig {
+    DqnAtariEnv::atari_config(&EnvConfig::deepmind()).evaluation()
 }
 
 /// The report as a small table a person reads.

@@ -3,13 +3,10 @@
 //! victim's input off the distribution it trained on shows up as activations unlike those a
 //! normal opponent causes; `qarcade attack activations` fits the density model.
 
-use std::sync::Arc;
-
-use super::arena::{Arena, GameStats};
+use super::arena::GameStats;
 use super::player::{NetPlayer, Player, View};
-use super::report::{par_games, play_game};
+use super::report::{play_game, Games};
 use crate::ale::AleError;
-use crate::env::{split_seed, AtariConfig};
 
 /// One game's tallies and the victim's activations kept in it, in order.
 pub type GameActivations = (GameStats, Vec<Vec<f32>>);
@@ -33,35 +30,24 @@ impl Player for Recording<'_> {
     }
 }
 
-/// The victim's last-hidden-layer activations at every `stride`-th decision of `games` whole
-/// games against `opponent(game seed)`, game `g` on an arena seeded from (`seed`, `g`) as in
-/// [`super::play_match`]: per game, in game order (independent of `threads`), with the game's
-/// tallies.
-// `play_match`'s arguments and the stride: a struct for them would be used only here.
-#[allow(clippy::too_many_arguments)]
+/// The victim's last-hidden-layer activations at every `stride`-th decision of whole games
+/// against `opponent(game seed)`, with each game's tallies, in game order.
 pub fn record(
-    rom: &Arc<Vec<u8>>,
-    config: &AtariConfig,
-    seed: u64,
-    games: usize,
-    threads: usize,
+    games: &Games,
     stride: usize,
     victim: &NetPlayer,
     opponent: &(dyn Fn(u64) -> Box<dyn Player> + Sync),
 ) -> Result<Vec<GameActivations>, AleError> {
-    Arena::new(rom, config, seed)?;
-    Ok(par_games(games, threads, |g| {
-        let game_seed = split_seed(seed, g as u64);
-        let mut arena = Arena::new(rom, config, game_seed).expect("loaded above");
+    games.play(|seed, mut arena| {
         let mut recording = Recording {
             victim,
             stride: stride.max(1),
             decisions: 0,
             kept: Vec::new(),
         };
-        let (stats, _) = play_game(&mut arena, &mut recording, &mut *opponent(game_seed));
+        let (stats, _) = play_game(&mut arena, &mut recording, &mut *opponent(seed));
         (stats, recording.kept)
-    }))
+    })
 }
 
 #[cfg(test)]
@@ -72,6 +58,8 @@ mod tests {
     use crate::dqn::params::read_params;
     use crate::dqn::web_weights::{Dtype, WebWeights, WeightsHeader};
     use crate::dqn::{Device, NetConfig, QNetwork};
+    use crate::env::AtariConfig;
+    use std::sync::Arc;
 
     /// An untrained Pong-shaped victim (the 2013 network: a 256-wide hidden layer).
     fn victim() -> WebWeights {
@@ -104,8 +92,17 @@ mod tests {
         let weights = victim();
         let player = NetPlayer::new(&weights);
         let zero = |_| Box::new(Zero) as Box<dyn Player>;
-        let every = record(&rom, &config, 3, 2, 2, 1, &player, &zero).unwrap();
-        let fifth = record(&rom, &config, 3, 2, 1, 5, &player, &zero).unwrap();
+        let mut games = Games {
+            rom: &rom,
+            config: &config,
+            seed: 3,
+            count: 2,
+            threads: 2,
+            masked_victim: false,
+        };
+        let every = record(&games, 1, &player, &zero).unwrap();
+        games.threads = 1;
+        let fifth = record(&games, 5, &player, &zero).unwrap();
         assert_eq!(every.len(), 2);
         for ((stats, all), (stats5, kept)) in every.iter().zip(&fifth) {
             assert_eq!(
@@ -125,7 +122,7 @@ mod tests {
             );
         }
         // Recording does not change the victim's play.
-        let mut arena = Arena::new(&rom, &config, split_seed(3, 0)).unwrap();
+        let (_, mut arena) = games.arena(0).unwrap();
         let (plain, _) = play_game(&mut arena, &mut NetPlayer::new(&weights), &mut Zero);
         assert_eq!(plain, every[0].0);
     }

@@ -9,10 +9,14 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::mask::freeze_left_paddle;
 use super::player::NOOP;
 use crate::ale::pong_versus::{ball, ServeRule, Side, VERSUS_MODE};
 use crate::ale::{roms, Ale, AleError};
-use crate::env::{pass_through, AleFrames, AtariConfig, AtariEnv, Env, Step, Transition};
+use crate::env::{
+    pass_through, AleFrames, AreaResize, AtariConfig, AtariEnv, Env, FrameStack, Step, Transition,
+    FRAME_LEN,
+};
 
 /// What happened in one game, as both players' tallies.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -125,12 +129,47 @@ pub struct Arena {
     env: AtariEnv,
     table: Arc<Mutex<Table>>,
     serve_grace: u32,
+    /// The masked victim's own view, when it plays masked.
+    masked: Option<MaskedView>,
+}
+
+/// A second pipeline top (resize, stack) over the same pooled screens, with the opponent's
+/// paddle frozen ([`freeze_left_paddle`]): what a masked victim sees.
+struct MaskedView {
+    /// The pooled 210×160 screen of the last agent step, copied by the chain's [`crate::env::Tap`].
+    tap: Arc<Mutex<Vec<u8>>>,
+    resize: AreaResize,
+    frame: Vec<u8>,
+    stack: FrameStack,
+}
+
+impl MaskedView {
+    fn update(&mut self, new_episode: bool) {
+        let mut screen = self.tap.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        freeze_left_paddle(&mut screen);
+        self.resize.apply(&screen, &mut self.frame);
+        if new_episode {
+            self.stack.reset(&self.frame);
+        } else {
+            self.stack.push(&self.frame);
+        }
+    }
 }
 
 impl Arena {
     /// The pipeline `config` asks for (its mode is replaced by [`VERSUS_MODE`]; episodic life
     /// is meaningless in Pong), with seed `seed` for the emulator and the no-op starts.
     pub fn new(rom: &[u8], config: &AtariConfig, seed: u64) -> Result<Arena, AleError> {
+        Self::build(rom, config, seed, false)
+    }
+
+    /// [`Arena::new`], with the victim (A) shown the game with B's paddle frozen
+    /// ([`Arena::victim_obs`]); B still sees the real game.
+    pub fn masked(rom: &[u8], config: &AtariConfig, seed: u64) -> Result<Arena, AleError> {
+        Self::build(rom, config, seed, true)
+    }
+
+    fn build(rom: &[u8], config: &AtariConfig, seed: u64, masked: bool) -> Result<Arena, AleError> {
         let config = AtariConfig {
             mode: Some(VERSUS_MODE),
             episodic_life: false,
@@ -143,10 +182,18 @@ impl Arena {
         let ale = Ale::new(rom, &config.ale_config(seed), false)?;
         let table = Arc::new(Mutex::new(Table::default()));
         let frames = VersusFrames::new(ale, table.clone());
+        let masked = masked.then(|| MaskedView {
+            tap: Arc::new(Mutex::new(Vec::new())),
+            resize: AreaResize::atari(),
+            frame: vec![0; FRAME_LEN],
+            stack: FrameStack::new(config.frame_stack, FRAME_LEN),
+        });
+        let tap = masked.as_ref().map(|m| m.tap.clone());
         Ok(Arena {
-            env: AtariEnv::from_game(frames, &config, seed),
+            env: AtariEnv::from_game_tapped(frames, &config, seed, tap),
             table,
             serve_grace: ServeRule::DEFAULT_GRACE,
+            masked,
         })
     }
 
@@ -160,7 +207,11 @@ impl Arena {
     /// A new game (after the no-op starts); returns the first observation.
     pub fn reset(&mut self) -> &[u8] {
         lock(&self.table).serve = ServeRule::new(self.serve_grace);
-        self.env.reset()
+        self.env.reset();
+        if let Some(m) = &mut self.masked {
+            m.update(true);
+        }
+        self.env.obs()
     }
 
     /// One agent step: A plays action index `a`, B plays `b` (both indices into Pong's
@@ -168,6 +219,9 @@ impl Arena {
     pub fn step(&mut self, a: usize, b: usize) -> Transition {
         lock(&self.table).a_action = self.env.action_set()[a];
         let t = self.env.step(b);
+        if let Some(m) = &mut self.masked {
+            m.update(false);
+        }
         if t.done() {
             lock(&self.table).a_action = self.env.action_set()[NOOP];
         }
@@ -177,6 +231,14 @@ impl Arena {
     /// The stacked observation both players see.
     pub fn obs(&self) -> &[u8] {
         self.env.obs()
+    }
+
+    /// What the victim (A) sees: [`Arena::obs`], or with B's paddle frozen for a masked arena.
+    pub fn victim_obs(&self) -> &[u8] {
+        match &self.masked {
+            Some(m) => m.stack.stacked(),
+            None => self.env.obs(),
+        }
     }
 
     /// The newest 84×84 frame.
@@ -275,5 +337,53 @@ mod tests {
         assert_eq!(s.forced_serves, [20, 0]);
         assert_eq!(s.rallies.len(), 21);
         assert!(must_serve_seen);
+    }
+
+    #[test]
+    fn a_masked_victim_sees_the_left_paddle_still_and_the_game_is_unchanged() {
+        let Some(image) = roms::cached_or_skip("pong") else {
+            return;
+        };
+        let config = AtariConfig::default().evaluation();
+        let mut plain = Arena::new(&image, &config, 4).unwrap();
+        let mut masked = Arena::masked(&image, &config, 4).unwrap();
+        assert_eq!(plain.reset(), masked.reset());
+        assert_eq!(
+            plain.victim_obs(),
+            plain.obs(),
+            "unmasked: both see the same"
+        );
+        // The left paddle's columns in the 84-wide frame (16-19 of 160, blended by the resize).
+        let left = |frame: &[u8]| -> Vec<u8> {
+            (0..84)
+                .flat_map(|y| frame[y * 84 + 7..y * 84 + 11].to_vec())
+                .collect()
+        };
+        let newest = |obs: &[u8]| obs[3 * FRAME_LEN..].to_vec();
+        let mut seen_real = std::collections::HashSet::new();
+        let mut seen_masked = std::collections::HashSet::new();
+        // B moves its paddle up then down while A stays.
+        for b in [2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3] {
+            let t = plain.step(0, b);
+            assert_eq!(t, masked.step(0, b), "masking changes nothing in the game");
+            assert_eq!(plain.obs(), masked.obs(), "B sees the real game");
+            let ball_near_left = ball(&masked.ram()).is_some_and(|(x, _)| x < 80);
+            if !ball_near_left {
+                seen_real.insert(left(&newest(masked.obs())));
+                seen_masked.insert(left(&newest(masked.victim_obs())));
+            }
+        }
+        assert!(seen_real.len() > 5, "the real left paddle moves");
+        assert_eq!(seen_masked.len(), 1, "the masked victim sees it still");
+        // Away from the left paddle, the masked view is the real one.
+        let right = |frame: &[u8]| -> Vec<u8> {
+            (0..84)
+                .flat_map(|y| frame[y * 84 + 12..y * 84 + 84].to_vec())
+                .collect()
+        };
+        assert_eq!(
+            right(&newest(masked.victim_obs())),
+            right(&newest(masked.obs()))
+        );
     }
 }

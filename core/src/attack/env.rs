@@ -88,7 +88,7 @@ impl AttackEnv {
     fn victim_action(&mut self) -> usize {
         let ram = self.arena.ram();
         let view = View {
-            obs: self.arena.obs(),
+            obs: self.arena.victim_obs(),
             ram: &ram,
             side: Side::A,
             must_serve: self.arena.must_serve(Side::A),

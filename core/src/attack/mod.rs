@@ -14,16 +14,18 @@
 //! - [`env`]: the arena as the adversary's [`crate::dqn::Env`], the victim inside it.
 //! - [`activations`]: the victim's hidden-layer activations in whole games against an
 //!   opponent (for the density model of `qarcade attack activations`).
+//! - [`mask`]: the masked victim's view (the opponent's paddle frozen).
 //! - [`report`]: whole games of the victim against an opponent, counted like the paper's
 //!   tables (game and point win rates with 95% intervals, rallies, unfinished games).
 
 pub mod activations;
 pub mod arena;
 pub mod env;
+pub mod mask;
 pub mod player;
 pub mod report;
 
 pub use arena::{Arena, GameStats};
 pub use env::AttackEnv;
 pub use player::{NetPlayer, Player, Rand, Tracker, View, Zero};
-pub use report::{play_match, MatchReport};
+pub use report::{play_match, Games, MatchReport};

@@ -126,39 +126,58 @@ impl MatchReport {
     }
 }
 
-/// Plays `games` whole games, the victim (player A, from `victim(g)`) against the opponent
-/// (player B, from `opponent(g)`), game `g` on an arena seeded from (`seed`, `g`), `threads`
-/// games at a time. The result depends only on the players and `seed`, not on `threads`.
+/// Which games a match plays: game `g` of `count` on an arena seeded from (`seed`, `g`),
+/// `threads` games at a time (the results do not depend on `threads`).
+#[derive(Clone, Debug)]
+pub struct Games<'a> {
+    pub rom: &'a Arc<Vec<u8>>,
+    /// The preprocessing both players see (its mode is replaced by two-player Pong's).
+    pub config: &'a AtariConfig,
+    pub seed: u64,
+    pub count: usize,
+    pub threads: usize,
+    /// The victim sees the opponent's paddle frozen ([`super::mask`]).
+    pub masked_victim: bool,
+}
+
+impl Games<'_> {
+    /// Game `g`'s seed and its arena, new; fails only for a ROM that is not Pong.
+    pub fn arena(&self, g: usize) -> Result<(u64, Arena), AleError> {
+        let seed = split_seed(self.seed, g as u64);
+        let arena = if self.masked_victim {
+            Arena::masked(self.rom, self.config, seed)?
+        } else {
+            Arena::new(self.rom, self.config, seed)?
+        };
+        Ok((seed, arena))
+    }
+
+    /// `play(game seed, arena)` for every game, in game order.
+    pub fn play<T: Send>(&self, play: impl Fn(u64, Arena) -> T + Sync) -> Result<Vec<T>, AleError> {
+        // Fail on a bad ROM before any thread starts.
+        self.arena(0)?;
+        Ok(par_games(self.count, self.threads, |g| {
+            let (seed, arena) = self.arena(g).expect("loaded above");
+            play(seed, arena)
+        }))
+    }
+}
+
+/// Plays whole games of the victim (player A, from `victim(game seed)`) against the opponent
+/// (player B, from `opponent(game seed)`).
 pub fn play_match(
-    rom: &Arc<Vec<u8>>,
-    config: &AtariConfig,
-    seed: u64,
-    games: usize,
-    threads: usize,
+    games: &Games,
     victim: &(dyn Fn(u64) -> Box<dyn Player> + Sync),
     opponent: &(dyn Fn(u64) -> Box<dyn Player> + Sync),
 ) -> Result<MatchReport, AleError> {
-    // Fail on a bad ROM before any thread starts.
-    Arena::new(rom, config, seed)?;
-    let results = par_games(games, threads, |g| {
-        let game_seed = split_seed(seed, g as u64);
-        let mut arena = Arena::new(rom, config, game_seed).expect("loaded above");
-        play_game(
-            &mut arena,
-            &mut *victim(game_seed),
-            &mut *opponent(game_seed),
-        )
-    });
+    let results = games
+        .play(|seed, mut arena| play_game(&mut arena, &mut *victim(seed), &mut *opponent(seed)))?;
     Ok(MatchReport::of(&results))
 }
 
 /// `play(g)` for games `g` in `0..games`, `threads` at a time; the results in game order, so
 /// they do not depend on `threads`.
-pub fn par_games<T: Send>(
-    games: usize,
-    threads: usize,
-    play: impl Fn(usize) -> T + Sync,
-) -> Vec<T> {
+fn par_games<T: Send>(games: usize, threads: usize, play: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<Option<T>> = (0..games).map(|_| None).collect();
     let slots = std::sync::Mutex::new(&mut results);
@@ -187,7 +206,10 @@ pub fn play_game(
     loop {
         let ram = arena.ram();
         let view = |side| View {
-            obs: arena.obs(),
+            obs: match side {
+                Side::A => arena.victim_obs(),
+                Side::B => arena.obs(),
+            },
             ram: &ram,
             side,
             must_serve: arena.must_serve(side),
@@ -249,10 +271,19 @@ mod tests {
         let config = AtariConfig::default().evaluation();
         let tracker = |_| Box::new(Tracker::default()) as Box<dyn Player>;
         let zero = |_| Box::new(Zero) as Box<dyn Player>;
-        let one = play_match(&rom, &config, 4, 2, 1, &tracker, &zero).unwrap();
+        let mut games = Games {
+            rom: &rom,
+            config: &config,
+            seed: 4,
+            count: 2,
+            threads: 1,
+            masked_victim: false,
+        };
+        let one = play_match(&games, &tracker, &zero).unwrap();
         assert_eq!((one.victim_wins, one.finished), (2, 2), "{:?}", one.scores);
         assert_eq!(one.forced_serves[0], 0, "the tracker serves on its own");
-        let two = play_match(&rom, &config, 4, 2, 2, &tracker, &zero).unwrap();
+        games.threads = 2;
+        let two = play_match(&games, &tracker, &zero).unwrap();
         assert_eq!(one, two);
     }
 }

@@ -5,10 +5,11 @@ use super::noop_reset::DEFAULT_NOOP_MAX;
 use super::time_limit::DEFAULT_MAX_EPISODE_FRAMES;
 use super::{
     clip_reward, split_seed, AleFrames, Env, EpisodicLife, FireReset, FrameStack, MaxAndSkip,
-    NoopReset, Resize, TimeLimit, FRAME_LEN, OBS_SIZE,
+    NoopReset, Resize, Tap, TimeLimit, FRAME_LEN, OBS_SIZE,
 };
 use crate::ale::{Ale, AleConfig, AleError};
 use crate::frame_stack::DEFAULT_FRAME_STACK;
+use std::sync::{Arc, Mutex};
 
 /// When to add [`FireReset`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -160,16 +161,28 @@ impl AtariEnv {
 
     /// The pipeline over any one-frame-per-step game (e.g. [`super::ScriptedGame`]).
     pub fn from_game<G: Env + 'static>(game: G, config: &AtariConfig, seed: u64) -> AtariEnv {
+        Self::from_game_tapped(game, config, seed, None)
+    }
+
+    /// [`AtariEnv::from_game`], with each pooled 210×160 screen (what the resize reads) also
+    /// copied into `tap` (see [`Tap`]), for a second view built outside the chain.
+    pub fn from_game_tapped<G: Env + 'static>(
+        game: G,
+        config: &AtariConfig,
+        seed: u64,
+        tap: Option<Arc<Mutex<Vec<u8>>>>,
+    ) -> AtariEnv {
         // Innermost first, as SB3's AtariWrapper: the frame-level layers are generic (the
         // per-frame calls are static); the per-agent-step layers above are boxed.
         let e = TimeLimit::new(game, config.max_episode_frames);
         let e = NoopReset::new(e, config.noop_max, split_seed(seed, 1));
-        let e = MaxAndSkip::new(e, config.frame_skip);
-        let mut e: Box<dyn Env> = if config.episodic_life {
-            Box::new(EpisodicLife::new(e))
-        } else {
-            Box::new(e)
-        };
+        let mut e: Box<dyn Env> = Box::new(MaxAndSkip::new(e, config.frame_skip));
+        if let Some(sink) = tap {
+            e = Box::new(Tap::new(e, sink));
+        }
+        if config.episodic_life {
+            e = Box::new(EpisodicLife::new(e));
+        }
         let fire = match config.fire_reset {
             FireMode::Auto => FireReset::<Box<dyn Env>>::applies(e.action_set()),
             FireMode::Always => true,

@@ -46,6 +46,7 @@ pub mod noop_reset;
 pub mod resize;
 pub mod reward;
 pub mod scripted;
+pub mod tap;
 pub mod time_limit;
 pub mod vector;
 
@@ -59,6 +60,7 @@ pub use noop_reset::NoopReset;
 pub use resize::{AreaResize, Resize};
 pub use reward::clip_reward;
 pub use scripted::ScriptedGame;
+pub use tap::Tap;
 pub use time_limit::TimeLimit;
 pub use vector::VecEnv;
 
