@@ -5,13 +5,15 @@
 //! the left, and reports game and point win rates with 95% intervals.
 
 use crate::export::{self, DtypeChoice};
+use crate::record::Gif;
 use crate::rom;
 use crate::run_dir::write_atomic;
 use crate::train::{run_training, Task, TrainArgs};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use qarcade_core::attack::{
-    play_match, AttackEnv, Games, MatchReport, NetPlayer, Player, Rand, Tracker, Zero,
+    play_match, report::play_game_watched, AttackEnv, GameStats, Games, MatchReport, NetPlayer,
+    Player, Rand, Tracker, Zero,
 };
 use qarcade_core::dqn::web_weights::WebWeights;
 use qarcade_core::dqn::{evaluate, Config, EnvConfig, Learner, Rng, ScoreSummary};
@@ -62,6 +64,24 @@ pub enum AttackCommand {
         #[arg(long)]
         masked: bool,
     },
+    /// A GIF of one whole game of the victim (right) against an opponent (left), one frame
+    /// per agent step.
+    Record {
+        /// The victim: a run folder, a checkpoint, or an exported `.qnet`.
+        #[arg(long)]
+        victim: PathBuf,
+        /// As `attack eval --opponent`.
+        #[arg(long)]
+        opponent: String,
+        #[arg(long, default_value = "attack.gif")]
+        out: PathBuf,
+        /// The game's seed: game 0 of `attack eval --seed S` is game `--seed S` here.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// The victim sees the opponent's paddle frozen (as `attack eval --masked`).
+        #[arg(long)]
+        masked: bool,
+    },
     /// The victim's last-hidden-layer activations against each opponent: a PCA + Gaussian
     /// mixture density model fitted on the normal opponents' games, each opponent's mean
     /// log-likelihood under it (table and activations.json), and the activations' first two
@@ -101,6 +121,22 @@ pub enum AttackCommand {
 pub fn run(command: AttackCommand) -> Result<()> {
     match command {
         AttackCommand::Train { victim, train } => attack_train(&victim, train)?,
+        AttackCommand::Record {
+            victim,
+            opponent: name,
+            out,
+            seed,
+            masked,
+        } => {
+            let stats = record(&victim, &name, &out, seed, masked)?;
+            println!(
+                "victim {} - {} {name} in {} frames: wrote {}",
+                stats.points[0],
+                stats.points[1],
+                stats.frames,
+                out.display()
+            );
+        }
         AttackCommand::Activations {
             victim,
             opponents,
@@ -225,6 +261,53 @@ pub fn eval(
         masked_victim: masked,
     };
     Ok(play_match(&games, &victim, &*opponent)?)
+}
+
+/// Records game 0 of `attack eval --seed seed` as a GIF; returns its tallies.
+pub fn record(
+    victim: &Path,
+    opponent_name: &str,
+    out: &Path,
+    seed: u64,
+    masked: bool,
+) -> Result<GameStats> {
+    let weights = load_pong_agent(victim)?;
+    let opponent = opponent(opponent_name)?;
+    let (image, _) = rom::resolve("pong", true)?;
+    let image = Arc::new(image);
+    let config = match_config();
+    let games = Games {
+        rom: &image,
+        config: &config,
+        seed,
+        count: 1,
+        threads: 1,
+        masked_victim: masked,
+    };
+    let (game_seed, mut arena) = games.arena(0)?;
+    let mut gif = Gif::new()?;
+    let mut failed = None;
+    let (stats, _) = play_game_watched(
+        &mut arena,
+        &mut NetPlayer::new(&weights),
+        &mut *opponent(game_seed),
+        &mut |arena| {
+            if failed.is_none() {
+                if let Err(e) = arena
+                    .screen()
+                    .context("no screen")
+                    .and_then(|s| gif.push(s))
+                {
+                    failed = Some(e);
+                }
+            }
+        },
+    );
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    gif.save(out)?;
+    Ok(stats)
 }
 
 /// The preprocessing every preset trains with, whole games (no-op starts, 108k-frame cap).

@@ -167,6 +167,58 @@ fn activations_score_every_opponent_and_draw_them() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn a_recorded_game_is_the_evaluated_game_and_the_masked_victim_is_reported() {
+    if !have_pong() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("qarcade-attack-gif-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let victim = shipped_agent();
+    let v = victim.to_str().unwrap();
+    let gif = dir.join("game.gif");
+    let out = qarcade(&[
+        "attack",
+        "record",
+        "--victim",
+        v,
+        "--opponent",
+        "zero",
+        "--seed",
+        "3",
+        "--out",
+        gif.to_str().unwrap(),
+    ]);
+    ok(&out);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("victim 21 - 0 zero"), "{said}");
+    let bytes = std::fs::read(&gif).unwrap();
+    assert!(bytes.starts_with(b"GIF89a") && bytes.len() > 100_000);
+    // The same game as game 0 of `attack eval --seed 3`, seen by a masked victim too
+    // (against a player that never moves, masking hides nothing that matters).
+    let json = dir.join("masked.json");
+    ok(&qarcade(&[
+        "attack",
+        "eval",
+        "--victim",
+        v,
+        "--opponent",
+        "zero",
+        "--games",
+        "1",
+        "--seed",
+        "3",
+        "--masked",
+        "--json",
+        json.to_str().unwrap(),
+    ]));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["masked"], true);
+    assert_eq!(report["report"]["scores"], serde_json::json!([[21, 0]]));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// Small, fast settings for `attack train`.
 const SMALL: [&str; 14] = [
     "--frames",

@@ -202,8 +202,20 @@ pub fn play_game(
     victim: &mut dyn Player,
     opponent: &mut dyn Player,
 ) -> (GameStats, bool) {
+    play_game_watched(arena, victim, opponent, &mut |_| {})
+}
+
+/// [`play_game`], calling `watch` with the arena before every decision and after the last
+/// step (for videos).
+pub fn play_game_watched(
+    arena: &mut Arena,
+    victim: &mut dyn Player,
+    opponent: &mut dyn Player,
+    watch: &mut dyn FnMut(&Arena),
+) -> (GameStats, bool) {
     arena.reset();
     loop {
+        watch(arena);
         let ram = arena.ram();
         let view = |side| View {
             obs: match side {
@@ -219,6 +231,7 @@ pub fn play_game(
         let n = arena.num_actions();
         let t = arena.step(a.min(n - 1), b.min(n - 1));
         if t.done() {
+            watch(arena);
             return (arena.stats(), t.terminated);
         }
     }
