@@ -115,6 +115,10 @@ enum Command {
         /// A run folder, checkpoint or exported .qnet file whose agent the page plays; none:
         /// the agent the project ships (docs/pong-solved/pong.qnet).
         run: Option<PathBuf>,
+        /// The adversary for the page's attack mode (run folder, checkpoint or .qnet); none:
+        /// the one the project ships (docs/attack/adversary.qnet), if present.
+        #[arg(long)]
+        adversary: Option<PathBuf>,
         /// 0 picks a free port.
         #[arg(long, default_value_t = 8080)]
         port: u16,
@@ -303,9 +307,14 @@ fn run(cli: Cli) -> Result<()> {
         Command::Export { run, web, dtype } => {
             println!("{}", export::export_to(&run, &web, dtype)?);
         }
-        Command::Serve { run, port, dist } => {
+        Command::Serve {
+            run,
+            adversary,
+            port,
+            dist,
+        } => {
             let dist = dist.unwrap_or_else(serve::default_dist);
-            serve::serve(run.as_deref(), port, &dist)?;
+            serve::serve(run.as_deref(), adversary.as_deref(), port, &dist)?;
         }
         Command::Bench { what } => match what {
             BenchCommand::Emulator { frames } => bench::emulator(frames)?,

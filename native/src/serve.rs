@@ -23,6 +23,8 @@ struct Site {
     dist: PathBuf,
     config: String,
     weights: Option<Vec<u8>>,
+    /// Mode attack's left paddle (`/adversary.qnet`).
+    adversary: Option<Vec<u8>>,
     rom_path: String,
     rom: Vec<u8>,
 }
@@ -33,9 +35,15 @@ pub fn shipped_agent() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/pong-solved/pong.qnet")
 }
 
+/// The adversary the project ships (`docs/attack/adversary.qnet`): trained against the shipped
+/// agent, it holds the left paddle in the page's attack mode.
+pub fn shipped_adversary() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/attack/adversary.qnet")
+}
+
 /// Serves until killed. Prints `serving http://127.0.0.1:PORT/` once listening (port 0: any
 /// free port).
-pub fn serve(run: Option<&Path>, port: u16, dist: &Path) -> Result<()> {
+pub fn serve(run: Option<&Path>, adversary: Option<&Path>, port: u16, dist: &Path) -> Result<()> {
     if !dist.join("index.html").is_file() || !dist.join("pkg").is_dir() {
         bail!(
             "the web page is not built ({} has no index.html or pkg/): run web/build.sh",
@@ -45,25 +53,28 @@ pub fn serve(run: Option<&Path>, port: u16, dist: &Path) -> Result<()> {
     let shipped = shipped_agent();
     let run = run.or_else(|| shipped.is_file().then_some(shipped.as_path()));
     let (weights, game, run_name) = match run {
-        Some(file) if is_weights_file(file) => {
-            let bytes = std::fs::read(file)?;
-            let w = qarcade_core::dqn::web_weights::WebWeights::decode(&bytes)
-                .with_context(|| format!("{}", file.display()))?;
-            let name = file.file_stem().map(|n| n.to_string_lossy().into_owned());
-            (Some(bytes), w.header.game, name)
-        }
         Some(run) => {
-            let e = export::export(run, DtypeChoice::Auto)
-                .with_context(|| format!("exporting the weights of {}", run.display()))?;
-            let name = run.file_name().map(|n| n.to_string_lossy().into_owned());
-            (Some(e.bytes), e.game, name)
+            let (bytes, game, name) = weights_of(run)?;
+            (Some(bytes), game, name)
         }
         None => (None, "pong".to_string(), None),
+    };
+    let shipped = shipped_adversary();
+    let adversary = match adversary.or_else(|| shipped.is_file().then_some(shipped.as_path())) {
+        Some(path) => {
+            let (bytes, game, _) = weights_of(path)?;
+            if game != "pong" {
+                bail!("the adversary {} plays {game}, not pong", path.display());
+            }
+            Some(bytes)
+        }
+        None => None,
     };
     let (rom, _) = rom::resolve(&game, true)?;
     let rom_path = format!("/rom/{game}.bin");
     let config = serde_json::json!({
         "weights": weights.as_ref().map(|_| "/weights.qnet"),
+        "adversary": adversary.as_ref().map(|_| "/adversary.qnet"),
         "rom": rom_path,
         "run": run_name,
         "game": game,
@@ -73,6 +84,7 @@ pub fn serve(run: Option<&Path>, port: u16, dist: &Path) -> Result<()> {
         dist: dist.to_path_buf(),
         config,
         weights,
+        adversary,
         rom_path,
         rom,
     });
@@ -99,6 +111,22 @@ pub fn serve(run: Option<&Path>, port: u16, dist: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The exported weights of a `.qnet` file, a run folder or a checkpoint: bytes, game, name.
+fn weights_of(path: &Path) -> Result<(Vec<u8>, String, Option<String>)> {
+    if is_weights_file(path) {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let w = qarcade_core::dqn::web_weights::WebWeights::decode(&bytes)
+            .with_context(|| format!("{}", path.display()))?;
+        let name = path.file_stem().map(|n| n.to_string_lossy().into_owned());
+        Ok((bytes, w.header.game, name))
+    } else {
+        let e = export::export(path, DtypeChoice::Auto)
+            .with_context(|| format!("exporting the weights of {}", path.display()))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        Ok((e.bytes, e.game, name))
+    }
+}
+
 fn answer(site: &Site, request: tiny_http::Request) -> std::io::Result<()> {
     let url = request
         .url()
@@ -109,6 +137,7 @@ fn answer(site: &Site, request: tiny_http::Request) -> std::io::Result<()> {
     let (body, kind) = match url.as_str() {
         "/config.json" => (Some(site.config.clone().into_bytes()), "application/json"),
         "/weights.qnet" => (site.weights.clone(), "application/octet-stream"),
+        "/adversary.qnet" => (site.adversary.clone(), "application/octet-stream"),
         path if path == site.rom_path => (Some(site.rom.clone()), "application/octet-stream"),
         path => match static_file(&site.dist, path) {
             Some(file) => (std::fs::read(&file).ok(), content_type(&file)),

@@ -448,6 +448,34 @@ describe('qarcade in headless Chromium', () => {
     });
   });
 
+  describe('the adversary against the agent (mode attack)', () => {
+    test('the adversary holds the left paddle and beats the agent', { skip: process.env.QARCADE_TEST_WINS === '0' }, async () => {
+      const page = await openPage(browser.context, `${serve.url}?backend=cpu&mode=attack&autostart=1`);
+      const config = await page.evaluate(() => fetch('config.json').then((r) => r.json()));
+      if (!config.adversary) {
+        await page.close();
+        return; // no adversary to serve (docs/attack/adversary.qnet absent)
+      }
+      await waitForReady(page);
+      const info = await page.evaluate(() => window.qarcadePlayer.info());
+      assert.equal(info.mode, 'attack');
+      assert.ok(info.opponent?.architecture, 'the adversary is loaded');
+      const moves = new Set();
+      const ys = new Set();
+      const s = await waitForStats(page, (x) => {
+        moves.add(x.opponentAction);
+        ys.add(x.positions[3]);
+        return x.score[1] >= 3;
+      }, { what: 'three points for the adversary', timeout: 150_000 });
+      assert.ok(s.score[1] > s.score[0], `the adversary leads: adversary ${s.score[1]}, agent ${s.score[0]}`);
+      assert.ok([...moves].every((a) => a >= 18 && a < 36), `player-B ids only: ${[...moves]}`);
+      assert.ok(ys.size > 3, `the left paddle took only ${ys.size} positions`);
+      assert.equal(await page.locator('.scoreboard .who').first().textContent(), 'Adversary');
+      assertNoConsoleErrors(page);
+      await page.close();
+    });
+  });
+
   describe('the emulator in wasm matches native', () => {
     test('rgb_sha1 of 300 frames equals `qarcade trace`', async () => {
       // A fixed pattern of Pong's actions, changing every few frames.

@@ -5,8 +5,9 @@
 //   ROM, and the page loads both;
 // - on a static host there is no config.json: the page uses the ROM stored in IndexedDB, or asks
 //   for one (file picker or drop), and takes the weights from `?weights=URL` or a file picker.
-// Query parameters: backend=auto|cpu|webgpu, renderer=auto|webgpu|canvas2d, mode=watch|versus,
-// weights=URL, rom=URL, autostart=1.
+// Query parameters: backend=auto|cpu|webgpu, renderer=auto|webgpu|canvas2d,
+// mode=watch|versus|attack, weights=URL, adversary=URL (mode attack's left paddle), rom=URL,
+// autostart=1.
 
 import { createPlayer } from './qarcade.js';
 import * as romStore from './rom-store.js';
@@ -31,6 +32,7 @@ async function main() {
   const config = await fetchConfig();
   await loadRom(player, params.get('rom') ?? config?.rom);
   await loadWeights(player, params.get('weights') ?? config?.weights);
+  await loadAdversary(player, params.get('adversary') ?? config?.adversary);
 }
 
 /** `qarcade serve`'s /config.json, or null on a static host (no such file). */
@@ -59,6 +61,24 @@ async function loadRom(player, url) {
 async function loadWeights(player, url) {
   if (url) await attempt('weights', () => player.loadWeights(url), `Weights: from ${url}.`);
   else $('weights-state').textContent = 'Weights: not loaded. Choose a file from `qarcade export`, or open the page with ?weights=URL.';
+  maybeStart(player);
+}
+
+/** The adversary for mode attack, if there is one: without it that mode cannot start. */
+async function loadAdversary(player, url) {
+  const radio = document.querySelector('input[name=mode][value=attack]');
+  if (!url) {
+    radio.disabled = true;
+    radio.parentElement.title = 'No adversary: `qarcade serve` offers docs/attack/adversary.qnet, or open the page with ?adversary=URL.';
+    return;
+  }
+  try {
+    await player.loadOpponentWeights(url);
+    radio.disabled = false;
+  } catch (e) {
+    radio.disabled = true;
+    showError(`The adversary could not be loaded: ${e.message}`, 'adversary');
+  }
   maybeStart(player);
 }
 
@@ -123,6 +143,7 @@ let started = false;
 
 /** Once both files are in: enable the buttons, and play if ?autostart=1. */
 function maybeStart(player) {
+  for (const id of ['play', 'step', 'reset']) $(id).disabled = !player.ready;
   if (!player.ready) return;
   for (const id of ['play', 'step', 'reset']) $(id).disabled = false;
   showInfo(player.info());
@@ -137,7 +158,11 @@ function wireControls(player) {
   player.on('state', ({ running }) => { $('play').textContent = running ? 'Pause' : 'Play'; });
   for (const radio of document.querySelectorAll('input[name=mode]')) {
     radio.checked = radio.value === player.mode;
-    radio.addEventListener('change', () => radio.checked && player.setMode(radio.value));
+    radio.addEventListener('change', async () => {
+      if (!radio.checked) return;
+      await player.setMode(radio.value);
+      maybeStart(player);
+    });
   }
   player.on('mode', ({ mode }) => showMode(mode));
   showMode(player.mode);
@@ -146,11 +171,17 @@ function wireControls(player) {
 
 const VERSUS_HINT = 'You play the left paddle: ↑/↓ or W/S (Space serves), or move the mouse over the screen.';
 
+const HINTS = {
+  watch: 'The agent plays the right, green paddle against Pong’s built-in player.',
+  versus: VERSUS_HINT,
+  attack: 'The adversary (left) never saw the built-in player: `qarcade attack train` taught it, '
+    + 'by trial and error with the agent frozen, to beat this agent (right). Watch how it wins.',
+};
+const OPPONENTS = { watch: 'CPU', versus: 'You', attack: 'Adversary' };
+
 function showMode(mode) {
-  $('hint').textContent = mode === 'versus'
-    ? VERSUS_HINT
-    : 'The agent plays the right, green paddle against Pong’s built-in player.';
-  document.querySelector('.scoreboard .who').textContent = mode === 'versus' ? 'You' : 'CPU';
+  $('hint').textContent = HINTS[mode];
+  document.querySelector('.scoreboard .who').textContent = OPPONENTS[mode];
 }
 
 // ---- figures ----

@@ -8,6 +8,9 @@
 //   await player.loadRom(romBytes);             // ROMs are never bundled: the user brings one
 //   player.on('score', ({ agent, opponent }) => ...);
 //   player.start();
+//
+// Mode 'attack' (after `await player.loadOpponentWeights('adversary.qnet')`): a second
+// network, trained by `qarcade attack train` to beat the first, holds the left paddle.
 
 import { HumanControls } from './controls.js';
 import { createRenderer } from './renderer.js';
@@ -18,6 +21,9 @@ const FRAME_MS = 1000 / FPS;
 // After a stall (a slow decision, a background tab) catch up at most this many frames at once,
 // rather than fast-forwarding through everything that was missed.
 const MAX_CATCH_UP = 4;
+/** Player B's ALE ids are player A's plus this; player B's NOOP is this. */
+const PLAYER_B_OFFSET = 18;
+const PLAYER_B_NOOP = PLAYER_B_OFFSET;
 
 /** ALE's names of its 18 actions (the network's outputs are a subset, by id). */
 export const ACTION_NAMES = [
@@ -63,7 +69,8 @@ export function actionLabel(id) {
  *   CPU), 'cpu' or 'webgpu': where the Q-network runs. The WebGPU build is downloaded only
  *   when it will be used;
  * - `renderer`: 'auto', 'webgpu' or 'canvas2d': how the screen is drawn;
- * - `mode`: 'watch' (the agent against Pong's built-in player) or 'versus' (against a person);
+ * - `mode`: 'watch' (the agent against Pong's built-in player), 'versus' (against a person) or
+ *   'attack' (against a second network, loaded with loadOpponentWeights: the adversary);
  * - `wasmUrl`: where the wasm file is, if not in pkg/ next to this file (qarcade_web_bg.wasm,
  *   or qarcade_web_gpu_bg.wasm when the network will run on WebGPU);
  * - `shaderUrl`: where screen.wgsl is (default: shaders/screen.wgsl next to this file).
@@ -108,6 +115,10 @@ export class Player {
   #rom = null; // the ROM's bytes, kept to rebuild the game when the mode changes
   #agent = null;
   #actionSet = [];
+  /** Mode 'attack': the network holding the left paddle, its action ids and current action. */
+  #opponent = null;
+  #opponentSet = [];
+  #opponentAction = PLAYER_B_NOOP;
   #running = false;
   #busy = null; // the frame (or step) in progress: a promise, so nothing overlaps it
   #raf = 0;
@@ -161,12 +172,34 @@ export class Player {
   }
 
   /**
+   * Loads the network that holds the left paddle in mode 'attack' (an adversary exported from
+   * `qarcade attack train`), from the same kinds of source as loadWeights. It sees the same
+   * observation as the agent and is asked once per agent decision; its Q-values are not shown.
+   */
+  async loadOpponentWeights(source) {
+    const bytes = await toBytes(source, 'adversary');
+    const opponent = this.#wasm.Agent.cpu(bytes);
+    if (opponent.game() !== 'pong') {
+      const found = opponent.game();
+      opponent.free();
+      throw new Error(`the adversary's weights play ${found}, not pong`);
+    }
+    await this.#idle();
+    this.#opponent?.free();
+    this.#opponent = opponent;
+    this.#opponentSet = [...opponent.action_set()];
+    this.#opponentAction = PLAYER_B_NOOP;
+    this.#emit('opponent', this.info().opponent);
+  }
+
+  /**
    * Loads a ROM (URL, ArrayBuffer or Uint8Array). Throws a readable Error for a file that is
    * not a supported game (checked by MD5) or that does not match the loaded weights.
    */
   async loadRom(source) {
     const bytes = await toBytes(source, 'ROM');
-    const game = new this.#wasm.Game(bytes, this.#mode === 'versus');
+    // Versus and attack play Pong's two-player game; watch the one-player game.
+    const game = new this.#wasm.Game(bytes, this.#mode !== 'watch');
     if (this.#agent && this.#agent.game() !== game.name()) {
       const name = game.name();
       game.free();
@@ -182,7 +215,7 @@ export class Player {
   }
 
   /** Whether weights and a ROM are loaded, so that start() can play. */
-  get ready() { return Boolean(this.#game && this.#agent); }
+  get ready() { return Boolean(this.#game && this.#agent && (this.#mode !== 'attack' || this.#opponent)); }
   get running() { return this.#running; }
   get mode() { return this.#mode; }
 
@@ -219,7 +252,7 @@ export class Player {
     try { await this.#busy; } catch (e) { this.#fail(e); } finally { this.#busy = null; }
   }
 
-  /** 'watch' or 'versus'. Starts a new game (Pong's two-player mode is a different game mode). */
+  /** 'watch', 'versus' or 'attack'. Starts a new game (two-player Pong is another game mode). */
   async setMode(mode) {
     checkMode(mode);
     if (mode === this.#mode) return;
@@ -244,7 +277,8 @@ export class Player {
   /**
    * Subscribes to an event; returns a function that unsubscribes. Events: 'frame' (stats()
    * after each frame), 'score' ({agent, opponent, scorer}), 'gameover' ({agent, opponent}),
-   * 'decision' ({qValues, action}), 'state' ({running}), 'mode', 'weights', 'rom', 'error' (Error).
+   * 'decision' ({qValues, action}), 'state' ({running}), 'mode', 'weights', 'opponent' (the
+   * adversary's architecture and trained steps), 'rom', 'error' (Error).
    */
   on(event, callback) {
     if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
@@ -264,6 +298,9 @@ export class Player {
       trainedSteps: agent?.trained_steps() ?? null,
       actions: this.#actionSet.map((id) => ({ id, label: actionLabel(id) })),
       mode: this.#mode,
+      opponent: this.#opponent
+        ? { architecture: this.#opponent.architecture(), trainedSteps: this.#opponent.trained_steps() }
+        : null,
     };
   }
 
@@ -285,6 +322,8 @@ export class Player {
       mode: this.#mode,
       // Versus: who must serve now ('agent', 'person' or ''); serves forced after 2 s.
       server: game ? game.server() : '',
+      // Attack: the adversary's current action (a player-B ALE id).
+      opponentAction: this.#opponentAction,
       forcedServes: game ? [...game.forced_serves()] : [0, 0],
     };
   }
@@ -296,8 +335,9 @@ export class Player {
     this.#controls.destroy();
     this.#renderer.destroy();
     this.#agent?.free();
+    this.#opponent?.free();
     this.#game?.free();
-    this.#agent = this.#game = null;
+    this.#agent = this.#game = this.#opponent = null;
     this.#listeners.clear();
   }
 
@@ -327,10 +367,12 @@ export class Player {
   async #frame() {
     const game = this.#game;
     if (game.decision_due()) await this.#decide(game);
-    let opponent = 18; // player B's NOOP (ignored by the game outside versus mode)
+    let opponent = PLAYER_B_NOOP; // ignored by the game in watch mode
     if (this.#mode === 'versus') {
       const { up, down, fire } = this.#controls.state(game.positions()[3]);
       opponent = this.#wasm.Game.human_action(up, down, fire);
+    } else if (this.#mode === 'attack') {
+      opponent = this.#opponentAction;
     }
     game.advance(opponent);
     this.#renderer.draw(game);
@@ -347,6 +389,11 @@ export class Player {
     this.#q = [...q];
     this.#action = this.#actionSet[this.#wasm.argmax(q)];
     game.set_agent_action(this.#action);
+    if (this.#mode === 'attack') {
+      // The adversary decides on the same observation, at the same moments (it was trained so).
+      const qo = await this.#opponent.q_values(game.observation());
+      this.#opponentAction = this.#opponentSet[this.#wasm.argmax(qo)] + PLAYER_B_OFFSET;
+    }
     this.#emit('decision', { qValues: this.#q, action: this.#action, ms: this.#decisionMs });
   }
 
@@ -406,6 +453,9 @@ export class Player {
   #requireReady() {
     if (!this.#game) throw new Error('load a ROM first (player.loadRom)');
     if (!this.#agent) throw new Error('load weights first (player.loadWeights)');
+    if (this.#mode === 'attack' && !this.#opponent) {
+      throw new Error('mode attack needs the adversary: load it first (player.loadOpponentWeights)');
+    }
   }
 
   async #idle() {
@@ -431,7 +481,7 @@ function checkBackend(backend) {
 }
 
 function checkMode(mode) {
-  if (mode !== 'watch' && mode !== 'versus') throw new Error(`unknown mode ${mode}: use watch or versus`);
+  if (!['watch', 'versus', 'attack'].includes(mode)) throw new Error(`unknown mode ${mode}: use watch, versus or attack`);
 }
 
 async function webGpuAdapter() {
