@@ -209,6 +209,16 @@ pub fn load_pong_agent(path: &Path) -> Result<WebWeights> {
             weights.header.game
         );
     }
+    let h = &weights.header;
+    let obs = match_config().frame_stack * qarcade_core::env::FRAME_LEN;
+    if h.net.obs_len() != obs || h.action_set.len() != qarcade_core::attack::player::N_ACTIONS {
+        bail!(
+            "{}: its network ({}) does not read two-player Pong's 4x84x84 observations with \
+             Pong's 6 actions",
+            path.display(),
+            h.architecture
+        );
+    }
     Ok(weights)
 }
 

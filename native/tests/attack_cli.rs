@@ -219,6 +219,68 @@ fn a_recorded_game_is_the_evaluated_game_and_the_masked_victim_is_reported() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A `.qnet` of an untrained network for the catch test game's small frames, labelled as
+/// playing `game`.
+fn foreign_weights(dir: &Path, game: &str) -> PathBuf {
+    use qarcade_core::dqn::params::read_params;
+    use qarcade_core::dqn::web_weights::{Dtype, WebWeights, WeightsHeader};
+    use qarcade_core::dqn::{Device, NetConfig, QNetwork};
+    let net = NetConfig::catch();
+    // Pong's action set for "pong" (so only the network's input can be wrong), catch's else.
+    let action_set = if game == "pong" {
+        vec![0, 1, 3, 4, 11, 12]
+    } else {
+        vec![0, 3, 4]
+    };
+    let n = action_set.len();
+    let params = read_params(&QNetwork::new(&net, n, &Device::flex(), 1));
+    let w = WebWeights {
+        header: WeightsHeader {
+            game: game.into(),
+            architecture: net.describe(n),
+            shapes: params.iter().map(|p| p.shape.clone()).collect(),
+            net,
+            action_set,
+            dtype: Dtype::F32,
+            trained_steps: 0,
+        },
+        params,
+    };
+    let path = dir.join(format!("{game}.qnet"));
+    std::fs::write(&path, w.encode()).unwrap();
+    path
+}
+
+#[test]
+fn a_victim_of_another_game_or_shape_is_refused_in_one_line() {
+    let dir = std::env::temp_dir().join(format!("qarcade-foreign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (game, needle) in [("catch", "catch"), ("pong", "4x84x84")] {
+        let victim = foreign_weights(&dir, game);
+        let out = qarcade(&[
+            "attack",
+            "eval",
+            "--victim",
+            victim.to_str().unwrap(),
+            "--opponent",
+            "zero",
+        ]);
+        one_line_error(&out, needle);
+        // The same check guards an opponent given as a network.
+        let shipped = shipped_agent();
+        let out = qarcade(&[
+            "attack",
+            "eval",
+            "--victim",
+            shipped.to_str().unwrap(),
+            "--opponent",
+            victim.to_str().unwrap(),
+        ]);
+        one_line_error(&out, needle);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// Small, fast settings for `attack train`.
 const SMALL: [&str; 14] = [
     "--frames",
