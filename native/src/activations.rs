@@ -10,8 +10,7 @@
 //! normal opponents' on their held-out games). An adversary that wins by confusing the
 //! victim scores lowest. The first two principal components are drawn, coloured by opponent.
 
-use crate::attack::{load_pong_agent, opponent};
-use crate::rom;
+use crate::attack::{opponent, Setup};
 use crate::run_dir::write_atomic;
 use anyhow::{bail, Context, Result};
 use linfa::traits::{Fit, Predict};
@@ -21,9 +20,8 @@ use linfa_linalg::cholesky::CholeskyInplace;
 use linfa_reduction::Pca;
 use ndarray::{Array1, Array2, Axis};
 use plotters::prelude::*;
-use qarcade_core::attack::{activations, Games, NetPlayer};
+use qarcade_core::attack::{activations, NetPlayer};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// What `attack activations` is asked to do.
 pub struct Request {
@@ -70,11 +68,8 @@ pub fn run(req: &Request) -> Result<Vec<Scored>> {
             bail!("--normal {n} is not one of --opponents");
         }
     }
-    let weights = load_pong_agent(&req.victim)?;
-    let victim = NetPlayer::new(&weights);
-    let (image, _) = rom::resolve("pong", true)?;
-    let image = Arc::new(image);
-    let config = crate::attack::match_config();
+    let setup = Setup::load(&req.victim)?;
+    let victim = NetPlayer::new(&setup.weights);
 
     // 1. The victim's activations, per opponent and game.
     let mut recorded = Vec::new();
@@ -84,14 +79,7 @@ pub fn run(req: &Request) -> Result<Vec<Scored>> {
             "recording the victim against {name}: {} games, every {} decisions...",
             req.games, req.stride
         );
-        let games = Games {
-            rom: &image,
-            config: &config,
-            seed: req.seed,
-            count: req.games,
-            threads: req.threads,
-            masked_victim: false,
-        };
+        let games = setup.games(req.seed, req.games, req.threads, false);
         let games = activations::record(&games, req.stride, &victim, &*factory)?;
         recorded.push((name.clone(), games));
     }

@@ -246,6 +246,38 @@ pub(crate) fn opponent(name: &str) -> Result<Factory> {
     })
 }
 
+/// What every attack command starts from: the victim's network, Pong's ROM, and the
+/// preprocessing every preset trains with, as whole games.
+pub(crate) struct Setup {
+    pub weights: WebWeights,
+    pub image: Arc<Vec<u8>>,
+    pub config: AtariConfig,
+}
+
+impl Setup {
+    pub fn load(victim: &Path) -> Result<Setup> {
+        let weights = load_pong_agent(victim)?;
+        let (image, _) = rom::resolve("pong", true)?;
+        Ok(Setup {
+            weights,
+            image: Arc::new(image),
+            config: match_config(),
+        })
+    }
+
+    /// `count` games from `seed`, `threads` at a time.
+    pub fn games(&self, seed: u64, count: usize, threads: usize, masked: bool) -> Games<'_> {
+        Games {
+            rom: &self.image,
+            config: &self.config,
+            seed,
+            count,
+            threads,
+            masked_victim: masked,
+        }
+    }
+}
+
 /// Whole games of the victim (masked or not) against a named opponent.
 pub fn eval(
     victim: &Path,
@@ -255,21 +287,11 @@ pub fn eval(
     threads: usize,
     masked: bool,
 ) -> Result<MatchReport> {
-    let weights = load_pong_agent(victim)?;
+    let setup = Setup::load(victim)?;
     let opponent = opponent(opponent_name)?;
-    let (image, _) = rom::resolve("pong", true)?;
-    let image = Arc::new(image);
-    let config = match_config();
-    let victim = move |_| Box::new(NetPlayer::new(&weights)) as Box<dyn Player>;
+    let victim = |_| Box::new(NetPlayer::new(&setup.weights)) as Box<dyn Player>;
     eprintln!("playing {games} games of two-player Pong, {threads} at a time...");
-    let games = Games {
-        rom: &image,
-        config: &config,
-        seed,
-        count: games,
-        threads,
-        masked_victim: masked,
-    };
+    let games = setup.games(seed, games, threads, masked);
     Ok(play_match(&games, &victim, &*opponent)?)
 }
 
@@ -281,25 +303,14 @@ pub fn record(
     seed: u64,
     masked: bool,
 ) -> Result<GameStats> {
-    let weights = load_pong_agent(victim)?;
+    let setup = Setup::load(victim)?;
     let opponent = opponent(opponent_name)?;
-    let (image, _) = rom::resolve("pong", true)?;
-    let image = Arc::new(image);
-    let config = match_config();
-    let games = Games {
-        rom: &image,
-        config: &config,
-        seed,
-        count: 1,
-        threads: 1,
-        masked_victim: masked,
-    };
-    let (game_seed, mut arena) = games.arena(0)?;
+    let (game_seed, mut arena) = setup.games(seed, 1, 1, masked).arena(0)?;
     let mut gif = Gif::new()?;
     let mut failed = None;
     let (stats, _) = play_game_watched(
         &mut arena,
-        &mut NetPlayer::new(&weights),
+        &mut NetPlayer::new(&setup.weights),
         &mut *opponent(game_seed),
         &mut |arena| {
             if failed.is_none() {
@@ -321,7 +332,7 @@ pub fn record(
 }
 
 /// The preprocessing every preset trains with, whole games (no-op starts, 108k-frame cap).
-pub(crate) fn match_config() -> AtariConfig {
+fn match_config() -> AtariConfig {
     DqnAtariEnv::atari_config(&EnvConfig::deepmind()).evaluation()
 }
 

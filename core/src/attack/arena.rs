@@ -138,6 +138,8 @@ pub struct Arena {
 struct MaskedView {
     /// The pooled 210×160 screen of the last agent step, copied by the chain's [`crate::env::Tap`].
     tap: Arc<Mutex<Vec<u8>>>,
+    /// The tapped screen with the paddle frozen (a buffer kept between steps).
+    screen: Vec<u8>,
     resize: AreaResize,
     frame: Vec<u8>,
     stack: FrameStack,
@@ -145,9 +147,11 @@ struct MaskedView {
 
 impl MaskedView {
     fn update(&mut self, new_episode: bool) {
-        let mut screen = self.tap.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        freeze_left_paddle(&mut screen);
-        self.resize.apply(&screen, &mut self.frame);
+        self.screen.clear();
+        self.screen
+            .extend_from_slice(&self.tap.lock().unwrap_or_else(|e| e.into_inner()));
+        freeze_left_paddle(&mut self.screen);
+        self.resize.apply(&self.screen, &mut self.frame);
         if new_episode {
             self.stack.reset(&self.frame);
         } else {
@@ -184,6 +188,7 @@ impl Arena {
         let frames = VersusFrames::new(ale, table.clone());
         let masked = masked.then(|| MaskedView {
             tap: Arc::new(Mutex::new(Vec::new())),
+            screen: Vec::new(),
             resize: AreaResize::atari(),
             frame: vec![0; FRAME_LEN],
             stack: FrameStack::new(config.frame_stack, FRAME_LEN),
