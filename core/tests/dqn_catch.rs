@@ -36,7 +36,7 @@ fn score(trainer: &Trainer<Catch>, seed: u64, epsilon: f64) -> f64 {
     let mut games: Vec<Catch> = (0..100).map(|i| Catch::new(seed * 1000 + i)).collect();
     let mut rng = Rng::new(seed + 200);
     let results = evaluate(&trainer.learner, &mut games, epsilon, &mut rng);
-    results.iter().map(|r| r.0).sum::<f64>() / 100.0
+    results.iter().map(|r| r.score).sum::<f64>() / 100.0
 }
 
 /// (random-play mean, untrained greedy mean, trained greedy mean) over 100 episodes each.
@@ -71,4 +71,46 @@ fn dqn_learns_catch_from_pixels() {
         );
         assert!(greedy >= 0.9, "seed {seed}: greedy mean {greedy} < 0.9");
     }
+}
+
+/// `reward.paddle_return` (the seed notebook's bonus for returning the ball) enters what the
+/// agent learns from, and only that: catch reports a catch as a return, so with n-step 1 the
+/// replay's rewards are the game's -1 / 0 / +1 with +0.5 added on catches, while every
+/// episode's reported return (and so the metrics and evaluations) stays the game's own score.
+#[test]
+fn the_return_bonus_reaches_the_replay_but_not_the_scores() {
+    for bonus in [0.0f32, 0.5] {
+        let mut cfg = catch_config(4);
+        cfg.n_step = 1;
+        cfg.reward.paddle_return = bonus;
+        cfg.learning_starts = 1_000_000; // act only
+        cfg.validate().unwrap();
+        let envs = (0..4).map(|i| Catch::new(40 + i)).collect();
+        let mut trainer = Trainer::new(cfg, envs, &Device::flex());
+        let mut episode_returns = Vec::new();
+        while trainer.counters.steps < 2_000 {
+            let report = trainer.step();
+            episode_returns.extend(report.episodes.iter().map(|e| (e.ret, e.returns)));
+        }
+        // A catch scores +1 and counts one return; a miss scores -1 and none.
+        assert!(episode_returns.iter().any(|&(r, _)| r == 1.0));
+        assert!(episode_returns
+            .iter()
+            .all(|&(r, n)| (r == 1.0 && n == 1) || (r == -1.0 && n == 0)));
+        let mut rng = Rng::new(5);
+        let batch = trainer.replay.try_sample(512, &mut rng).unwrap();
+        let mut seen: Vec<f32> = batch.returns.clone();
+        seen.sort_by(f32::total_cmp);
+        seen.dedup();
+        assert_eq!(seen, vec![-1.0, 0.0, 1.0 + bonus], "bonus {bonus}");
+    }
+}
+
+/// The bonus is validated where it enters: one line naming the field and the range.
+#[test]
+fn a_return_bonus_out_of_range_is_refused() {
+    let mut cfg = catch_config(1);
+    cfg.reward.paddle_return = 2.0;
+    let err = cfg.validate().unwrap_err();
+    assert!(err.contains("reward.paddle_return"), "{err}");
 }

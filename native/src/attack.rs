@@ -18,7 +18,7 @@ use qarcade_core::attack::{
 use qarcade_core::dqn::web_weights::WebWeights;
 use qarcade_core::dqn::{evaluate, Config, EnvConfig, Learner, Rng, ScoreSummary};
 use qarcade_core::env::for_dqn::DqnAtariEnv;
-use qarcade_core::env::{split_seed, AtariConfig};
+use qarcade_core::env::{split_seed, AtariConfig, EpisodeInfo};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -396,9 +396,8 @@ impl Task for AttackTask {
             .collect()
     }
 
-    fn take_finished(env: &mut AttackEnv) -> Option<(i64, u32)> {
-        env.take_finished_game()
-            .map(|g| (g.info.score, g.info.length))
+    fn take_finished(env: &mut AttackEnv) -> Option<EpisodeInfo> {
+        env.take_finished_game().map(|g| g.info)
     }
 
     fn evaluate(&self, learner: &Learner, cfg: &Config, seed: u64) -> Result<ScoreSummary> {
@@ -407,9 +406,7 @@ impl Task for AttackTask {
             .collect::<Result<Vec<_>>>()?;
         let mut rng = Rng::new(split_seed(seed, 0xAC7));
         let results = evaluate(learner, &mut envs, cfg.eval.epsilon, &mut rng);
-        Ok(ScoreSummary::of(
-            results.iter().map(|&(score, _)| score as i64).collect(),
-        ))
+        Ok(ScoreSummary::of_games(&results))
     }
 }
 

@@ -1,4 +1,4 @@
-//! `qarcade bench train`: DQN train-step speed on Burn's CPU backend (flex), reported next to
+//! `qarcade bench train-step`: DQN train-step speed on Burn's CPU backend (flex), reported next to
 //! PyTorch's CPU speed measured in the same run when `$QARCADE_PYTHON` (else `python3`) can
 //! import torch.
 //!
@@ -6,8 +6,7 @@
 //! 2-core machine a busy neighbour slows PyTorch's OpenMP threads far more than Rust's, and
 //! the best round is the closest to a quiet machine for both.
 //!
-//! Wiring (in `main.rs`): `mod bench_train;`, a `BenchCommand::Train { steps, threads }`
-//! variant (defaults 30 and 2), and `bench_train::train_step(steps, threads)?`.
+//! The whole training loop's speed (`qarcade bench train`) is `bench_loop`'s.
 
 use anyhow::{Context, Result};
 use qarcade_core::dqn::bench::{bench_train_step, run_torch_peer, BenchResult};

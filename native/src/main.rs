@@ -7,6 +7,7 @@ mod backend;
 mod bench;
 mod bench_loop;
 mod bench_train;
+mod compare;
 mod eval;
 mod export;
 mod plot;
@@ -93,10 +94,19 @@ enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         backend: backend::Backend,
     },
-    /// Draw a run's reward curve (episode return against frames) as PNG and SVG.
+    /// Draw a run's reward curve (episode returns and evaluations, against agent steps and
+    /// minutes) as PNG and SVG; or, with --compare, several runs' evaluations on one figure.
     Plot {
         /// The run folder (holds metrics.jsonl).
-        run: PathBuf,
+        #[arg(required_unless_present = "compare", conflicts_with = "compare")]
+        run: Option<PathBuf>,
+        /// Run folders whose evaluations to draw together (two or more); the legend names
+        /// each run's config differences. Writes compare.png and compare.svg.
+        #[arg(long, num_args = 2.., value_name = "RUN")]
+        compare: Vec<PathBuf>,
+        /// Where --compare writes its figure (default: the current folder).
+        #[arg(long, requires = "compare", default_value = ".")]
+        out: PathBuf,
     },
     /// Export a run's Q-network for the web page (compact, checksummed; f16 when that
     /// changes no greedy action).
@@ -296,7 +306,13 @@ fn run(cli: Cli) -> Result<()> {
             })?;
             println!("{}: {steps} agent steps, score {score}", out.display());
         }
-        Command::Plot { run } => {
+        Command::Plot { compare, out, .. } if !compare.is_empty() => {
+            let title = "qarcade DQN: greedy evaluations compared";
+            let (png, svg) = compare::compare(&compare, &out, title)?;
+            println!("{}\n{}", png.display(), svg.display());
+        }
+        Command::Plot { run, .. } => {
+            let run = run.context("plot needs a run folder (or --compare RUN RUN ...)")?;
             let title = format!(
                 "qarcade DQN: {}",
                 run.file_name().unwrap_or_default().to_string_lossy()

@@ -3,6 +3,7 @@
 //! made during training, against agent steps and against wall-clock minutes.
 
 use anyhow::{bail, Context, Result};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
@@ -136,6 +137,36 @@ where
     Ok(())
 }
 
+/// A panel's axes: x from 0 to `x_max` (plus a margin), y over `lo..hi` padded by 5% (at least
+/// one point), with the mesh and the axis descriptions drawn.
+pub(crate) fn axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x_max: f64,
+    (lo, hi): (f64, f64),
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: &dyn std::fmt::Display| anyhow::anyhow!("{e}");
+    let pad = ((hi - lo) * 0.05).max(1.0);
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(44)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0.0..x_max * 1.02, (lo - pad)..(hi + pad))
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 14))
+        .draw()
+        .map_err(|e| err(&e))?;
+    Ok(chart)
+}
+
 /// One panel: episode returns, their moving average and the evaluations against `x`.
 fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -152,20 +183,7 @@ where
     let (lo, hi) = all().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
         (lo.min(p.ret), hi.max(p.ret))
     });
-    let pad = ((hi - lo) * 0.05).max(1.0);
-    let mut chart = ChartBuilder::on(area)
-        .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(56)
-        .build_cartesian_2d(0.0..x_max * 1.02, (lo - pad)..(hi + pad))
-        .map_err(|e| err(&e))?;
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
-        .y_desc("score per game")
-        .label_style(("sans-serif", 14))
-        .draw()
-        .map_err(|e| err(&e))?;
+    let mut chart = axes(area, x_max, (lo, hi), x_desc, "score per game")?;
     let light = RGBColor(150, 180, 230);
     chart
         .draw_series(

@@ -13,9 +13,10 @@ use crate::run_dir::{metrics_csv, metrics_up_to, write_atomic, RunDir};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use qarcade_core::ale::Game;
+use qarcade_core::dqn::model::NET_PRESETS;
 use qarcade_core::dqn::{checkpoint, Config, Env, Learner, NetConfig, ScoreSummary, Trainer};
 use qarcade_core::env::for_dqn::{play_games, DqnAtariEnv};
-use qarcade_core::env::split_seed;
+use qarcade_core::env::{split_seed, EpisodeInfo};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -69,8 +70,9 @@ pub trait Task {
     fn game(&self) -> &'static str;
     /// The run's `cfg.num_envs` training envs, env `i` seeded from (`cfg.seed`, 1000 + i).
     fn envs(&self, cfg: &Config) -> Result<Vec<Self::Env>>;
-    /// The score and length (agent steps) of a game that ended on the last step, once.
-    fn take_finished(env: &mut Self::Env) -> Option<(i64, u32)>;
+    /// The score, length (agent steps) and ball returns of a game that ended on the last
+    /// step, once.
+    fn take_finished(env: &mut Self::Env) -> Option<EpisodeInfo>;
     /// `cfg.eval.games` whole games with `learner`, on seed `seed`.
     fn evaluate(&self, learner: &Learner, cfg: &Config, seed: u64) -> Result<ScoreSummary>;
 }
@@ -102,8 +104,8 @@ impl Task for AtariTask {
             .collect()
     }
 
-    fn take_finished(env: &mut DqnAtariEnv) -> Option<(i64, u32)> {
-        env.take_finished_game().map(|g| (g.score, g.length))
+    fn take_finished(env: &mut DqnAtariEnv) -> Option<EpisodeInfo> {
+        env.take_finished_game()
     }
 
     fn evaluate(&self, learner: &Learner, cfg: &Config, seed: u64) -> Result<ScoreSummary> {
@@ -262,7 +264,8 @@ pub fn run_training<T: Task>(args: &TrainArgs, task: &T, out: PathBuf) -> Result
             .enumerate()
             .filter_map(|(i, env)| T::take_finished(env).map(|g| (i, g)))
             .collect();
-        for (i, (score, length)) in finished {
+        for (i, game) in finished {
+            let (score, length) = (game.score, game.length);
             games += 1;
             // The updates since the last game ended.
             let means = trainer.take_update_means();
@@ -270,6 +273,7 @@ pub fn run_training<T: Task>(args: &TrainArgs, task: &T, out: PathBuf) -> Result
             let line = serde_json::json!({
                 "type": "episode", "game": games, "env": i, "step": step,
                 "frames": step * frame_skip, "return": score, "length": length,
+                "ball_returns": game.returns,
                 "epsilon": report.epsilon, "loss": loss, "mean_q": q, "time_s": clock(),
             });
             writeln!(metrics, "{line}")?;
@@ -291,6 +295,7 @@ pub fn run_training<T: Task>(args: &TrainArgs, task: &T, out: PathBuf) -> Result
                 "mean": e.mean, "std": e.std, "min": e.min, "max": e.max,
                 "scores": e.scores, "updates": trainer.learner.updates(),
                 "win_rate": e.win_rate, "epsilon": cfg.eval.epsilon, "seconds": seconds,
+                "ball_returns": e.ball_returns,
                 "time_s": clock(),
             });
             writeln!(metrics, "{line}")?;
@@ -369,7 +374,13 @@ pub fn with_overrides(cfg: Config, sets: &[String]) -> Result<Config> {
             .unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
         // A network preset by name: `--set net=dqn2013`.
         if key == "net" {
-            if let Some(net) = value.as_str().and_then(NetConfig::preset) {
+            if let Some(name) = value.as_str() {
+                let net = NetConfig::preset(name).with_context(|| {
+                    format!(
+                        "--set net={name}: no such network (one of {})",
+                        NET_PRESETS.join(", ")
+                    )
+                })?;
                 json["net"] = serde_json::to_value(net)?;
                 continue;
             }

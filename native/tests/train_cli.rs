@@ -177,6 +177,22 @@ fn bad_input_fails_in_one_line_and_overwrites_nothing() {
     );
     assert!(!run.exists(), "a refused run must not create its folder");
     one_line_error(&train(&run, 100, &["--set", "no_such_field=1"]), "no field");
+    // Values of the right type but out of range: one line naming the field, no folder.
+    for (set, field) in [
+        ("replay_capacity=4", "replay_capacity"),
+        ("env.frame_skip=0", "env.frame_skip"),
+        ("gamma=2", "gamma"),
+        ("batch_size=0", "batch_size"),
+        ("reward.paddle_return=-0.5", "reward.paddle_return"),
+        ("net.convs=[]", "net.convs"),
+        ("net=resnet", "dqn2013"),
+    ] {
+        one_line_error(&train(&run, 100, &["--set", set]), field);
+        assert!(
+            !run.exists(),
+            "--set {set}: a refused run must not create its folder"
+        );
+    }
 
     ok(&train(&run, 1000, &[]));
     let ck = run.join("checkpoint.qck");

@@ -5,6 +5,8 @@
 use super::action::{self, Stick};
 use super::controls::Inputs;
 use super::games::{Controllers, Game, GameSpec, GameState};
+use super::pong_returns::BallReturns;
+use super::pong_versus::Side;
 use super::roms;
 use crate::atari::cart::{Cart, CartError};
 use crate::atari::rng::SystemRng;
@@ -89,6 +91,10 @@ pub struct Ale {
     last_actions: [u8; 2],
     frame: u64,
     episode_frame: u32,
+    /// Pong only: who returned the ball, followed frame by frame (not part of ALE).
+    returns: BallReturns,
+    /// The paddle that returned the ball on the last frame, if one did.
+    last_return: Option<Side>,
 }
 
 /// The spec used for an unknown ROM: joysticks, default window, no modes.
@@ -146,6 +152,8 @@ impl Ale {
             repeat_action_probability: config.repeat_action_probability,
             max_frames: config.max_num_frames_per_episode,
             last_actions: [action::NOOP, action::PLAYER_B_OFFSET],
+            returns: BallReturns::default(),
+            last_return: None,
             frame: 0,
             episode_frame: 0,
         };
@@ -194,6 +202,8 @@ impl Ale {
         for &a in self.spec.starting_actions {
             self.emulate(a, action::PLAYER_B_OFFSET, 1);
         }
+        self.returns = BallReturns::default();
+        self.last_return = None;
     }
 
     /// One emulated frame with player A's and player B's actions (ALE's `act` with
@@ -205,6 +215,7 @@ impl Ale {
         if self.rng.next_f64() >= self.repeat_action_probability {
             self.last_actions[1] = b;
         }
+        self.last_return = None;
         if self.is_terminal() {
             return 0;
         }
@@ -237,6 +248,12 @@ impl Ale {
 
     pub fn score(&self) -> i32 {
         self.state.score
+    }
+
+    /// In Pong, the paddle that returned the ball on the last frame (see
+    /// [`BallReturns`]); always `None` in other games.
+    pub fn ball_returned(&self) -> Option<Side> {
+        self.last_return
     }
 
     pub fn spec(&self) -> &GameSpec {
@@ -346,6 +363,9 @@ impl Ale {
             self.machine.run_frame();
             if let Some(g) = self.game {
                 g.step(&mut self.state, self.machine.ram());
+                if g == Game::Pong {
+                    self.last_return = self.returns.update(self.machine.ram());
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ pub mod action;
 pub mod controls;
 pub mod env;
 pub mod games;
+pub mod pong_returns;
 pub mod pong_versus;
 pub mod roms;
 

@@ -8,7 +8,7 @@
 
 use super::cart::Cart;
 use super::cpu::{Cpu, Memory};
-use super::riot::Riot;
+use super::riot::{is_timer_poll, Riot};
 use super::rng::SystemRng;
 use super::tia::Tia;
 
@@ -349,14 +349,6 @@ impl Memory for FastBus<'_> {
     fn jam(&mut self) {
         self.stop();
     }
-}
-
-/// Whether an absolute `LDA` of `addr` reads the RIOT timer (INTIM, any mirror): the usual
-/// wait for it, which the frame loop may run many polls at a time.
-#[inline(always)]
-pub(crate) fn is_timer_poll(addr: u16) -> bool {
-    let addr = addr & 0x1fff;
-    addr & 0x1280 == 0x0280 && addr & 0x05 == 0x04
 }
 
 /// The bus while the CPU runs an instruction whose three bytes all lie in the cartridge's

@@ -152,7 +152,7 @@ impl Cart {
             .enumerate()
             .map(|(i, &n)| {
                 let operand = u16::from_le_bytes([rom[i + 1], rom[i + 2]]);
-                if rom[i] == 0xad && super::bus::is_timer_poll(operand) {
+                if rom[i] == 0xad && super::riot::is_timer_poll(operand) {
                     0
                 } else {
                     n

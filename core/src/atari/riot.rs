@@ -210,6 +210,14 @@ impl Riot {
     }
 }
 
+/// Whether an absolute `LDA` of `addr` reads the RIOT timer (INTIM, any mirror): the usual
+/// wait for it, which the frame loop may run many polls at a time.
+#[inline(always)]
+pub(crate) fn is_timer_poll(addr: u16) -> bool {
+    let addr = addr & 0x1fff;
+    addr & 0x1280 == 0x0280 && addr & 0x05 == 0x04
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -113,10 +113,13 @@ impl Env for VersusFrames {
             t.rally = 0;
         }
         t.ram = ram;
+        // The adversary (player B) is the one learning here.
+        let returns = (ale.ball_returned() == Some(Side::B)) as u32;
         Step {
             reward,
             terminated: ale.game_over(),
             truncated: false,
+            returns,
         }
     }
 

@@ -128,6 +128,7 @@ impl DqnEnv for AttackEnv {
             reward: t.raw_reward as f32,
             terminated: t.terminated,
             truncated: t.truncated,
+            returns: t.returns,
         }
     }
 

@@ -84,6 +84,7 @@ impl Env for Catch {
             reward,
             terminated: done,
             truncated: false,
+            returns: (reward > 0.0) as u32,
         }
     }
 
@@ -119,6 +120,12 @@ impl Env for Catch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_catch_network_reads_catch_frames() {
+        let net = crate::dqn::NetConfig::catch();
+        assert_eq!((net.height, net.width), (HEIGHT, WIDTH));
+    }
 
     #[test]
     fn optimal_play_scores_one_and_random_play_is_poor() {

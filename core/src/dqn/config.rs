@@ -49,6 +49,12 @@ pub struct RewardShaping {
     pub clip_sign: bool,
     /// Multiply (after clipping) by this factor.
     pub scale: f32,
+    /// Added to the learning reward each time the agent returns the ball (the seed notebook's
+    /// idea: a return followed by a lost point should not be learned as wholly bad). Enters
+    /// the replay's rewards only: episode returns and evaluations stay the game's score.
+    /// 0 (off) in every preset.
+    #[serde(default)]
+    pub paddle_return: f32,
 }
 
 impl RewardShaping {
@@ -66,6 +72,11 @@ impl RewardShaping {
             r
         };
         r * self.scale
+    }
+
+    /// The learning bonus for `returns` returns of the ball in one step.
+    pub fn bonus(&self, returns: u32) -> f32 {
+        self.paddle_return * returns as f32
     }
 }
 
@@ -220,6 +231,7 @@ impl Config {
             reward: RewardShaping {
                 clip_sign: true,
                 scale: 1.0,
+                paddle_return: 0.0,
             },
         }
     }
@@ -266,6 +278,7 @@ impl Config {
             reward: RewardShaping {
                 clip_sign: true,
                 scale: 1.0,
+                paddle_return: 0.0,
             },
         }
     }
@@ -323,6 +336,7 @@ impl Config {
             reward: RewardShaping {
                 clip_sign: true,
                 scale: 1.0,
+                paddle_return: 0.0,
             },
         }
     }
@@ -414,6 +428,11 @@ impl Config {
             "reward.scale",
             "a finite number",
         )?;
+        check(
+            (0.0..=1.0).contains(&self.reward.paddle_return),
+            "reward.paddle_return",
+            "between 0 and 1",
+        )?;
         let e = &self.env;
         check(
             (1..=64).contains(&e.frame_skip),
@@ -475,6 +494,7 @@ mod tests {
         let s = RewardShaping {
             clip_sign: true,
             scale: 0.5,
+            paddle_return: 0.0,
         };
         assert_eq!(s.apply(7.0), 0.5);
         assert_eq!(s.apply(-0.2), -0.5);

@@ -10,6 +10,9 @@
 //! - [`schedule`]: epsilon schedules. [`rng`]: the seeded RNG everything draws from.
 //! - [`checkpoint`]: atomic, checksummed save/load of a whole run.
 //! - [`web_weights`]: the compact file `qarcade export --web` writes for the browser.
+//! - [`adam`]: Adam with global-norm clipping, one fused pass on the host; [`params`]: flat
+//!   host views of a module's parameters (for the optimizer and checkpoints).
+//! - [`scores`]: the summary of whole-game scores every evaluation reports.
 //! - [`catch`]: a tiny pixel game the learning test must solve.
 //! - [`bench`](mod@bench): train-step throughput (vs PyTorch when available).
 //!
@@ -68,5 +71,5 @@ pub use replay::{Batch, ReplayBuffer};
 pub use rng::Rng;
 pub use schedule::EpsilonSchedule;
 pub use scores::ScoreSummary;
-pub use trainer::{evaluate, Counters, Env, EnvStep, EpisodeEnd, StepReport, Trainer};
+pub use trainer::{evaluate, Counters, Env, EnvStep, EpisodeEnd, Played, StepReport, Trainer};
 pub use vec_replay::VecReplay;

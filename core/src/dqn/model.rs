@@ -53,7 +53,17 @@ pub struct NetConfig {
     /// smaller, and Adam's fixed-size steps then move the Q-values far more slowly.
     #[serde(default)]
     pub raw_pixels: bool,
+    /// Layer normalisation before every hidden ReLU (each conv layer's whole `(h, w, c)`
+    /// output and each hidden fully connected layer, per sample, with a learned gain and
+    /// bias per unit), as PQN (Gallici et al. 2024) uses it to keep TD learning stable
+    /// without a target network. Off in every preset: the candidate ran as recipe r7 and did
+    /// not beat r5 (`docs/pong-recipes`).
+    #[serde(default)]
+    pub layer_norm: bool,
 }
+
+/// The largest network [`NetConfig::validate`] accepts (the Nature CNN has 1.7M).
+const MAX_PARAMS: u64 = 64 << 20;
 
 /// Names accepted by [`NetConfig::preset`].
 pub const NET_PRESETS: [&str; 4] = ["nature", "dqn2013", "seed", "catch"];
@@ -84,6 +94,7 @@ impl NetConfig {
             ],
             hidden: vec![512],
             raw_pixels: false,
+            layer_norm: false,
         }
     }
 
@@ -109,6 +120,7 @@ impl NetConfig {
             ],
             hidden: vec![256],
             raw_pixels: false,
+            layer_norm: false,
         }
     }
 
@@ -118,12 +130,14 @@ impl NetConfig {
         Self::nature()
     }
 
-    /// A small net for the catch learning test: same code path, 100x fewer FLOPs.
+    /// A small net for the catch learning test: same code path, 100x fewer FLOPs. Its input
+    /// is catch's 20x10 frame (`catch::HEIGHT` x `catch::WIDTH`, checked there): the sizes
+    /// are written out so that the model does not depend on a test game.
     pub fn catch() -> Self {
         Self {
             frame_stack: 2,
-            height: super::catch::HEIGHT,
-            width: super::catch::WIDTH,
+            height: 20,
+            width: 10,
             convs: vec![ConvSpec {
                 channels: 16,
                 kernel: 3,
@@ -131,6 +145,7 @@ impl NetConfig {
             }],
             hidden: vec![64],
             raw_pixels: false,
+            layer_norm: false,
         }
     }
 
@@ -171,6 +186,23 @@ impl NetConfig {
         }
         if self.hidden.len() > 4 || self.hidden.iter().any(|&n| !(1..=8192).contains(&n)) {
             return bad("hidden", "up to 4 layers of 1-8192 units");
+        }
+        // Counted in u64 with up to 18 outputs: each size above is capped, but their
+        // products can still pass a 32-bit usize (the page's wasm) or a browser's memory.
+        let mut total = 0u64;
+        let mut c = self.frame_stack as u64;
+        for conv in &self.convs {
+            let k = conv.kernel as u64;
+            total += (k * k * c + 1) * conv.channels as u64;
+            c = conv.channels as u64;
+        }
+        let mut width = c * (h * w) as u64;
+        for &n in self.hidden.iter().chain([&18]) {
+            total = total.saturating_add((width + 1).saturating_mul(n as u64));
+            width = n as u64;
+        }
+        if total > MAX_PARAMS {
+            return bad("convs/hidden", "a network of at most 64M parameters");
         }
         Ok(())
     }
@@ -224,6 +256,9 @@ impl NetConfig {
         if self.raw_pixels {
             s += " raw";
         }
+        if self.layer_norm {
+            s += " ln";
+        }
         s
     }
 }
@@ -237,8 +272,32 @@ pub struct QNetwork {
     /// `[out, in]`, PyTorch's `nn.Linear` layout, applied by [`fc_product`].
     fc_w: Vec<Param<Tensor<2>>>,
     fc_b: Vec<Param<Tensor<1>>>,
+    /// Layer-norm gains and biases, one per hidden layer (convs, then hidden fully connected
+    /// layers; conv units in `(h, w, c)` order), empty without [`NetConfig::layer_norm`].
+    /// Declared last so that a network without them keeps the parameter order (and the
+    /// checkpoints and weights files) it always had.
+    norm_g: Vec<Param<Tensor<1>>>,
+    norm_b: Vec<Param<Tensor<1>>>,
     /// Per conv layer: kernel, stride, input height, input width, input channels.
     geometry: Vec<usize>,
+}
+
+/// Layer normalisation of each row of `x` `[batch, units]`: zero mean, unit variance (biased,
+/// epsilon 1e-5 as PyTorch's `nn.LayerNorm`), then times `gain` plus `bias` per unit.
+fn layer_norm(x: Tensor<2>, gain: Tensor<1>, bias: Tensor<1>) -> Tensor<2> {
+    let centred = x.clone() - x.mean_dim(1);
+    let var = (centred.clone() * centred.clone()).mean_dim(1);
+    centred / (var + 1e-5).sqrt() * gain.unsqueeze() + bias.unsqueeze()
+}
+
+/// Units of each hidden layer (conv outputs as `h * w * c`, then hidden fully connected
+/// widths): the sizes of the layer norms' gains and biases.
+pub fn norm_units(cfg: &NetConfig) -> Vec<usize> {
+    let convs = cfg.convs.iter().enumerate().map(|(i, conv)| {
+        let (h, w) = cfg.conv_hw(i);
+        h * w * conv.channels
+    });
+    convs.chain(cfg.hidden.iter().copied()).collect()
 }
 
 /// Uniform(+-1/sqrt(fan_in)) values: PyTorch's default init for conv and linear layers.
@@ -274,6 +333,13 @@ impl QNetwork {
             w = (w - conv.kernel) / conv.stride + 1;
             c = conv.channels;
         }
+        let (mut norm_g, mut norm_b) = (Vec::new(), Vec::new());
+        if cfg.layer_norm {
+            for units in norm_units(cfg) {
+                norm_g.push(param(vec![1.0; units], [units], device));
+                norm_b.push(param(vec![0.0; units], [units], device));
+            }
+        }
         let (mut fc_w, mut fc_b) = (Vec::new(), Vec::new());
         let mut width = c * h * w;
         for &out in cfg.hidden.iter().chain([&n_actions]) {
@@ -290,6 +356,8 @@ impl QNetwork {
             conv_b,
             fc_w,
             fc_b,
+            norm_g,
+            norm_b,
             geometry,
         }
     }
@@ -305,6 +373,8 @@ impl QNetwork {
                 conv_b: Vec::new(),
                 fc_w: Vec::new(),
                 fc_b: Vec::new(),
+                norm_g: Vec::new(),
+                norm_b: Vec::new(),
                 geometry: Vec::new(),
             },
         )
@@ -312,6 +382,26 @@ impl QNetwork {
 
     fn layer(&self, i: usize) -> [usize; 5] {
         self.geometry[5 * i..5 * i + 5].try_into().unwrap()
+    }
+
+    /// Hidden layer `i`'s pre-activation `x` `[batch, units]`, layer-normalised when the
+    /// network has layer norms, then through the ReLU.
+    fn activate(&self, i: usize, x: Tensor<2>) -> Tensor<2> {
+        match (self.norm_g.get(i), self.norm_b.get(i)) {
+            (Some(g), Some(b)) => relu(layer_norm(x, g.val(), b.val())),
+            _ => relu(x),
+        }
+    }
+
+    /// A conv layer's pre-activation `[batch * h * w, c]` through [`Self::activate`]: the
+    /// layer norm sees each sample's whole `(h, w, c)` output as one row.
+    fn activate_conv(&self, i: usize, x: Tensor<2>, batch: usize) -> Tensor<2> {
+        if self.norm_g.is_empty() {
+            return relu(x);
+        }
+        let [rows, c] = x.dims();
+        let y = self.activate(i, x.reshape([batch, rows / batch * c]));
+        y.reshape([rows, c])
     }
 
     /// Q-values `[batch, n_actions]` from the first layer's patches (see [`frames_to_input`]).
@@ -325,7 +415,8 @@ impl QNetwork {
         let [k, s, h, w, _] = self.layer(0);
         let (mut h, mut w) = ((h - k) / s + 1, (w - k) / s + 1);
         let batch = patches.dims()[0] / (h * w);
-        let mut x = relu(patches.matmul(self.conv_w[0].val()) + self.conv_b[0].val().unsqueeze());
+        let x = patches.matmul(self.conv_w[0].val()) + self.conv_b[0].val().unsqueeze();
+        let mut x = self.activate_conv(0, x, batch);
         for i in 1..self.conv_w.len() {
             let [k, s, _, _, c] = self.layer(i);
             let (oh, ow) = ((h - k) / s + 1, (w - k) / s + 1);
@@ -333,14 +424,16 @@ impl QNetwork {
             let n = rows.len();
             let rows = Tensor::<1, Int>::from_data(TensorData::new(rows, [n]), &x.device());
             let patches: Tensor<2> = x.select(0, rows).reshape([batch * oh * ow, k * k * c]);
-            x = relu(patches.matmul(self.conv_w[i].val()) + self.conv_b[i].val().unsqueeze());
+            let pre = patches.matmul(self.conv_w[i].val()) + self.conv_b[i].val().unsqueeze();
+            x = self.activate_conv(i, pre, batch);
             (h, w) = (oh, ow);
         }
         let c = self.conv_w.last().unwrap().dims()[1];
         let mut x: Tensor<2> = x.reshape([batch, h * w * c]);
         let last = self.fc_w.len() - 1;
-        for (fw, fb) in self.fc_w[..last].iter().zip(&self.fc_b) {
-            x = relu(fc_product(x, fw.val()) + fb.val().unsqueeze());
+        let convs = self.conv_w.len();
+        for (j, (fw, fb)) in self.fc_w[..last].iter().zip(&self.fc_b).enumerate() {
+            x = self.activate(convs + j, fc_product(x, fw.val()) + fb.val().unsqueeze());
         }
         let q = fc_product(x.clone(), self.fc_w[last].val()) + self.fc_b[last].val().unsqueeze();
         (x, q)
@@ -400,6 +493,33 @@ impl QNetwork {
                 values: host_vec(fb.val()),
             });
         }
+        // Layer norms (PyTorch's `nn.LayerNorm([c, h, w])` weight, then bias, per layer):
+        // conv units go from our (h, w, c) order to (c, h, w).
+        let mut norms = Vec::new();
+        for (i, (g, b)) in self.norm_g.iter().zip(&self.norm_b).enumerate() {
+            let shape = match i < n {
+                true => {
+                    let [k, s, ih, iw, _] = self.layer(i);
+                    let o = self.conv_w[i].dims()[1];
+                    vec![o, (ih - k) / s + 1, (iw - k) / s + 1]
+                }
+                false => vec![g.dims()[0]],
+            };
+            for t in [g, b] {
+                let v = host_vec(t.val());
+                let values = match shape[..] {
+                    [c, h, w] => (0..c * h * w)
+                        .map(|j| v[(j % (h * w)) * c + j / (h * w)])
+                        .collect(),
+                    _ => v,
+                };
+                norms.push(ParamData {
+                    shape: shape.clone(),
+                    values,
+                });
+            }
+        }
+        out.extend(norms);
         out
     }
 }
@@ -564,16 +684,31 @@ mod tests {
         }; // 20 -> 18
         deep.convs[2].kernel = 2;
         deep.convs[2].stride = 2; // 18 -> 9 through space_to_depth
+        let normed = |cfg: NetConfig| NetConfig {
+            layer_norm: true,
+            ..cfg
+        };
         let cases = [
             (NetConfig::nature(), 9),
             (NetConfig::catch(), 3),
-            (odd, 2),
+            (odd.clone(), 2),
             (deep, 2),
+            (normed(NetConfig::nature()), 3),
+            (normed(odd), 2),
         ];
         for (cfg, batch) in cases {
             let device = Device::flex();
-            let net = QNetwork::new(&cfg, 5, &device, 1);
+            let mut net = QNetwork::new(&cfg, 5, &device, 1);
             let mut rng = Rng::new(2);
+            if cfg.layer_norm {
+                // Gains and biases away from 1 and 0, so that a unit-order slip shows.
+                let first_norm = 2 * (cfg.convs.len() + cfg.hidden.len() + 1);
+                net = crate::dqn::params::update_params(net, &device, |i, v| {
+                    if i >= first_norm {
+                        v.iter_mut().for_each(|x| *x = rng.unit_f64() as f32 + 0.5);
+                    }
+                });
+            }
             let frames: Vec<u8> = (0..batch * cfg.obs_len())
                 .map(|_| rng.below(256) as u8)
                 .collect();
@@ -598,13 +733,28 @@ mod tests {
                 TensorData::new(floats, [batch, cfg.frame_stack, cfg.height, cfg.width]),
                 &device,
             );
-            for (l, c) in cfg.convs.iter().enumerate() {
-                let opts = ConvOptions::new([c.stride, c.stride], [0, 0], [1, 1], 1);
-                x = relu(conv2d(x, t4(2 * l), Some(t1(2 * l + 1)), opts));
-            }
-            let mut y: Tensor<2> = x.flatten(1, 3);
             let first_fc = 2 * cfg.convs.len();
             let n_fc = cfg.hidden.len() + 1;
+            // PyTorch's nn.LayerNorm over all but the batch dimension, written out.
+            let first_norm = first_fc + 2 * n_fc;
+            let norm = |layer: usize, y: Tensor<2>| -> Tensor<2> {
+                if !cfg.layer_norm {
+                    return y;
+                }
+                let n = y.dims()[1] as f64;
+                let mean = y.clone().sum_dim(1) / n;
+                let d = y - mean;
+                let var = d.clone().powf_scalar(2.0).sum_dim(1) / n;
+                let (g, b) = (t1(first_norm + 2 * layer), t1(first_norm + 2 * layer + 1));
+                d / (var + 1e-5).sqrt() * g.unsqueeze() + b.unsqueeze()
+            };
+            for (l, c) in cfg.convs.iter().enumerate() {
+                let opts = ConvOptions::new([c.stride, c.stride], [0, 0], [1, 1], 1);
+                let pre = conv2d(x, t4(2 * l), Some(t1(2 * l + 1)), opts);
+                let dims = pre.dims();
+                x = relu(norm(l, pre.flatten(1, 3)).reshape(dims));
+            }
+            let mut y: Tensor<2> = x.flatten(1, 3);
             for f in 0..n_fc {
                 let wi = first_fc + 2 * f;
                 let [o, i] = [p[wi].shape[0], p[wi].shape[1]];
@@ -612,14 +762,14 @@ mod tests {
                     Tensor::from_data(TensorData::new(p[wi].values.clone(), [o, i]), &device);
                 y = y.matmul(w.transpose()) + t1(wi + 1).unsqueeze();
                 if f + 1 < n_fc {
-                    y = relu(y);
+                    y = relu(norm(cfg.convs.len() + f, y));
                 }
             }
             let a = q.into_data().try_to_vec::<f32>().unwrap();
             let b = y.into_data().try_to_vec::<f32>().unwrap();
             assert_eq!(a.len(), b.len());
             for (x, y) in a.iter().zip(&b) {
-                assert!((x - y).abs() < 1e-5, "{:?}: {x} vs {y}", cfg.convs);
+                assert!((x - y).abs() < 1e-5, "{}: {x} vs {y}", cfg.describe(5));
             }
         }
     }

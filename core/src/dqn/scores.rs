@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::trainer::Played;
+
 /// Scores of whole games and what a reader wants from them at a glance.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoreSummary {
@@ -15,6 +17,9 @@ pub struct ScoreSummary {
     pub max: i64,
     /// Fraction of games with a positive score (in Pong: games won).
     pub win_rate: f64,
+    /// Mean times per game the agent returned the ball (Pong), when the games report it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ball_returns: Option<f64>,
 }
 
 impl ScoreSummary {
@@ -34,7 +39,19 @@ impl ScoreSummary {
             max: scores.iter().copied().max().unwrap_or(0),
             win_rate: scores.iter().filter(|&&s| s > 0).count() as f64 / n,
             scores,
+            ball_returns: None,
         }
+    }
+
+    /// The summary of played games, with their mean ball returns where any were seen (games
+    /// without a ball report none, and the field stays out of their JSON).
+    pub fn of_games(games: &[Played]) -> Self {
+        let mut s = Self::of(games.iter().map(|g| g.score as i64).collect());
+        let returns: u64 = games.iter().map(|g| g.returns).sum();
+        if returns > 0 {
+            s.ball_returns = Some(returns as f64 / games.len() as f64);
+        }
+        s
     }
 }
 

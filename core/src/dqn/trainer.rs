@@ -33,6 +33,9 @@ pub struct EnvStep {
     pub terminated: bool,
     /// The episode was cut off (time limit); the last frame is still a bootstrap target.
     pub truncated: bool,
+    /// Times the agent returned the ball during the step, in games with a ball and a paddle
+    /// (0 elsewhere): `reward.paddle_return` adds a learning bonus per return.
+    pub returns: u32,
 }
 
 /// An environment with a discrete action set and `u8` frames of the size the net expects
@@ -59,6 +62,8 @@ pub struct EpisodeEnd {
     pub ret: f64,
     /// Length in agent steps.
     pub len: u64,
+    /// Times the agent returned the ball.
+    pub returns: u64,
 }
 
 /// What happened during one [`Trainer::step`].
@@ -88,6 +93,7 @@ struct Lane {
     in_episode: bool,
     ret: f64,
     len: u64,
+    returns: u64,
 }
 
 /// Learner + envs + replay + exploration state.
@@ -132,6 +138,7 @@ impl<E: Env> Trainer<E> {
             in_episode: false,
             ret: 0.0,
             len: 0,
+            returns: 0,
         };
         Self {
             lanes: vec![lane; envs.len()],
@@ -169,6 +176,7 @@ impl<E: Env> Trainer<E> {
                 lane.in_episode = true;
                 lane.ret = 0.0;
                 lane.len = 0;
+                lane.returns = 0;
             }
         }
 
@@ -193,12 +201,15 @@ impl<E: Env> Trainer<E> {
         };
         for (i, (s, env)) in steps.iter().zip(&self.envs).enumerate() {
             let lane = &mut self.lanes[i];
-            let reward = self.cfg.reward.apply(s.reward);
+            // What the agent learns from: the shaped reward plus the return bonus. The
+            // episode's return (`lane.ret`) stays the game's own score.
+            let reward = self.cfg.reward.apply(s.reward) + self.cfg.reward.bonus(s.returns);
             self.replay
                 .push(i, actions[i], reward, env.frame(), s.terminated);
             lane.stack.push(env.frame());
             lane.ret += s.reward as f64;
             lane.len += 1;
+            lane.returns += s.returns as u64;
             if s.terminated || s.truncated {
                 lane.in_episode = false;
                 self.counters.episodes += 1;
@@ -206,6 +217,7 @@ impl<E: Env> Trainer<E> {
                     env: i,
                     ret: lane.ret,
                     len: lane.len,
+                    returns: lane.returns,
                 });
             }
         }
@@ -358,15 +370,24 @@ pub fn step_all<E: Env>(envs: &mut [E], actions: &[usize]) -> Vec<EnvStep> {
     })
 }
 
+/// One evaluation episode: its raw return, length in agent steps, and the agent's returns
+/// of the ball (see [`EnvStep::returns`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Played {
+    pub score: f64,
+    pub length: u64,
+    pub returns: u64,
+}
+
 /// Plays one episode in each of `envs` at once with `epsilon`-greedy actions (`epsilon` 0:
 /// greedy) from `learner`, one batched forward per step for the envs still playing; returns
-/// each env's (raw return, length). Nothing is stored or learned.
+/// each env's [`Played`]. Nothing is stored or learned.
 pub fn evaluate<E: Env>(
     learner: &Learner,
     envs: &mut [E],
     epsilon: f64,
     rng: &mut Rng,
-) -> Vec<(f64, u64)> {
+) -> Vec<Played> {
     let net = learner.net_config();
     let mut stacks: Vec<FrameStack> = envs
         .iter_mut()
@@ -377,7 +398,7 @@ pub fn evaluate<E: Env>(
             s
         })
         .collect();
-    let mut results = vec![(0.0, 0u64); envs.len()];
+    let mut results = vec![Played::default(); envs.len()];
     let mut playing: Vec<usize> = (0..envs.len()).collect();
     while !playing.is_empty() {
         let obs: Vec<u8> = playing
@@ -396,8 +417,9 @@ pub fn evaluate<E: Env>(
         let mut still = Vec::with_capacity(playing.len());
         for (k, &i) in playing.iter().enumerate() {
             stacks[i].push(refs[k].frame());
-            results[i].0 += steps[k].reward as f64;
-            results[i].1 += 1;
+            results[i].score += steps[k].reward as f64;
+            results[i].length += 1;
+            results[i].returns += steps[k].returns as u64;
             if !(steps[k].terminated || steps[k].truncated) {
                 still.push(i);
             }

@@ -229,7 +229,8 @@ impl WebWeights {
 }
 
 /// The tensor shapes of a [`super::QNetwork`] for `net` with `n_actions` outputs, in parameter
-/// order (conv weights, conv biases, fc weights, fc biases).
+/// order (conv weights, conv biases, fc weights, fc biases, then with layer norms their gains
+/// and their biases).
 pub fn expected_shapes(net: &NetConfig, n_actions: usize) -> Vec<Vec<usize>> {
     let mut weights = Vec::new();
     let mut biases = Vec::new();
@@ -247,11 +248,18 @@ pub fn expected_shapes(net: &NetConfig, n_actions: usize) -> Vec<Vec<usize>> {
         fc_b.push(vec![out]);
         width = out;
     }
+    let units = match net.layer_norm {
+        true => super::model::norm_units(net),
+        false => Vec::new(),
+    };
+    let norm = units.iter().map(|&u| vec![u]);
     weights
         .into_iter()
         .chain(biases)
         .chain(fc_w)
         .chain(fc_b)
+        .chain(norm.clone())
+        .chain(norm)
         .collect()
 }
 
@@ -283,6 +291,37 @@ mod tests {
     fn shapes_follow_the_network_parameter_order() {
         let w = sample(Dtype::F32);
         assert_eq!(w.header.shapes, expected_shapes(&w.header.net, 3));
+    }
+
+    /// A layer-normed network's gains and biases come last, so its file decodes and its
+    /// network plays as the trained one; the architecture line names the norms.
+    #[test]
+    fn a_layer_normed_network_round_trips() {
+        let net = NetConfig {
+            layer_norm: true,
+            ..NetConfig::catch()
+        };
+        let q = QNetwork::new(&net, 3, &Device::flex(), 7);
+        let params = read_params(&q);
+        assert_eq!(
+            params.iter().map(|p| p.shape.clone()).collect::<Vec<_>>(),
+            expected_shapes(&net, 3)
+        );
+        assert!(net.describe(3).ends_with(" ln"));
+        let w = WebWeights {
+            header: WeightsHeader {
+                game: "catch".into(),
+                architecture: net.describe(3),
+                shapes: expected_shapes(&net, 3),
+                net,
+                action_set: vec![0, 3, 4],
+                dtype: Dtype::F32,
+                trained_steps: 5,
+            },
+            params,
+        };
+        let back = WebWeights::decode(&w.encode()).unwrap();
+        assert_eq!(read_params(&back.network(&Device::flex())), w.params);
     }
 
     #[test]

@@ -104,6 +104,8 @@ pub struct EpisodeInfo {
     pub score: i64,
     /// Agent steps played (each `frame_skip` frames; no-op / FIRE reset frames excluded).
     pub length: u32,
+    /// Times the agent's paddle returned the ball (Pong; 0 in other games).
+    pub returns: u32,
 }
 
 /// What one [`AtariEnv::step`] reports. The new observation is read from the env
@@ -119,6 +121,8 @@ pub struct Transition {
     pub terminated: bool,
     /// The episode hit the frame limit. (Bootstrapping is still right in principle.)
     pub truncated: bool,
+    /// Times the agent's paddle returned the ball during the step (Pong; 0 elsewhere).
+    pub returns: u32,
     /// `Some` when the game itself ended on this step (game over or truncation, not a
     /// lost life): its score and length.
     pub episode: Option<EpisodeInfo>,
@@ -150,6 +154,7 @@ pub struct AtariEnv {
     game_ended: bool,
     score: i64,
     length: u32,
+    returns: u32,
 }
 
 impl AtariEnv {
@@ -211,6 +216,7 @@ impl AtariEnv {
             game_ended: true,
             score: 0,
             length: 0,
+            returns: 0,
         }
     }
 
@@ -231,6 +237,7 @@ impl AtariEnv {
         if self.game_ended {
             self.score = 0;
             self.length = 0;
+            self.returns = 0;
             self.game_ended = false;
         }
         self.stack.reset(self.chain.observe());
@@ -249,11 +256,13 @@ impl AtariEnv {
         self.stack.push(self.chain.observe());
         self.score += s.reward as i64;
         self.length += 1;
+        self.returns += s.returns;
         self.needs_reset = s.done();
         let game_ended = s.truncated || self.chain.game_over();
         let episode = game_ended.then_some(EpisodeInfo {
             score: self.score,
             length: self.length,
+            returns: self.returns,
         });
         self.game_ended = game_ended;
         Transition {
@@ -261,6 +270,7 @@ impl AtariEnv {
             raw_reward: s.reward,
             terminated: s.terminated,
             truncated: s.truncated,
+            returns: s.returns,
             episode,
         }
     }

@@ -34,16 +34,16 @@ pub fn play_games(
         ..DqnAtariEnv::atari_config(env).evaluation()
     };
     let mut rng = Rng::new(split_seed(seed, 0xAC7));
-    let mut scores = Vec::with_capacity(games);
+    let mut played = Vec::with_capacity(games);
     let parallel = parallel.max(1);
     for first in (0..games).step_by(parallel) {
         let mut envs = (first..games.min(first + parallel))
             .map(|g| DqnAtariEnv::new(rom.clone(), atari.clone(), split_seed(seed, g as u64)))
             .collect::<Result<Vec<_>, _>>()?;
         let results = evaluate(learner, &mut envs, epsilon, &mut rng);
-        scores.extend(results.iter().map(|&(score, _)| score as i64));
+        played.extend(results);
     }
-    Ok(ScoreSummary::of(scores))
+    Ok(ScoreSummary::of_games(&played))
 }
 
 pub struct DqnAtariEnv {
@@ -138,6 +138,7 @@ impl crate::dqn::Env for DqnAtariEnv {
             reward: t.raw_reward as f32,
             terminated: t.terminated,
             truncated: t.truncated,
+            returns: t.returns,
         }
     }
 

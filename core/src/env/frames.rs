@@ -4,6 +4,7 @@
 use super::{Env, Step};
 use crate::ale::action::PLAYER_B_OFFSET;
 use crate::ale::env::{SCREEN_HEIGHT, SCREEN_WIDTH};
+use crate::ale::pong_versus::Side;
 use crate::ale::Ale;
 
 /// An [`Ale`] stepped one frame at a time; observations are ALE's grayscale screen
@@ -37,6 +38,8 @@ impl Env for AleFrames {
             terminated: self.ale.game_over(),
             // Truncation is TimeLimit's job, so it works the same on any game.
             truncated: false,
+            // Player A is the agent (the right paddle in Pong).
+            returns: (self.ale.ball_returned() == Some(Side::A)) as u32,
         }
     }
 

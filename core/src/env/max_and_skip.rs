@@ -60,6 +60,7 @@ impl<E: Env> Env for MaxAndSkip<E> {
         for t in 0..self.skip {
             let s = self.inner.step(action);
             total.reward += s.reward;
+            total.returns += s.returns;
             total.terminated = s.terminated;
             total.truncated = s.truncated;
             if s.done() {

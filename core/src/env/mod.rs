@@ -78,6 +78,9 @@ pub struct Step {
     pub terminated: bool,
     /// The episode was cut short from outside (frame limit).
     pub truncated: bool,
+    /// Times the agent's paddle returned the ball during the step (Pong, from the RAM: see
+    /// [`crate::ale::pong_returns`]; 0 in other games). Feeds `reward.paddle_return`.
+    pub returns: u32,
 }
 
 impl Step {

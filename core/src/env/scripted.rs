@@ -116,7 +116,7 @@ impl Env for ScriptedGame {
         Step {
             reward,
             terminated: self.over,
-            truncated: false,
+            ..Step::default()
         }
     }
 
