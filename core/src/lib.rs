@@ -7,9 +7,11 @@
 //!   (training, replay, evaluation, recording, the page).
 //! - [`dqn`]: the learner (Burn; knows nothing of Atari).
 //! - [`attack`]: adversarial policies against a frozen Pong agent, on `env` and `dqn`.
+//! - [`atomic`]: the one atomic file writer (checkpoints, run files, weights, ROM cache).
 
 pub mod ale;
 pub mod atari;
+pub mod atomic;
 #[cfg(feature = "dqn")]
 pub mod attack;
 #[cfg(feature = "dqn")]

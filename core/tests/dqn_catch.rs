@@ -92,6 +92,14 @@ fn the_return_bonus_reaches_the_replay_but_not_the_scores() {
             let report = trainer.step();
             episode_returns.extend(report.episodes.iter().map(|e| (e.ret, e.returns)));
         }
+        // Evaluations count the same: in catch every point won is a one-touch win.
+        let mut games: Vec<Catch> = (0..20).map(|i| Catch::new(60 + i)).collect();
+        let played = evaluate(&trainer.learner, &mut games, 1.0, &mut Rng::new(6));
+        assert!(played.iter().any(|p| p.score > 0.0));
+        for p in &played {
+            let won = (p.score > 0.0) as u64;
+            assert_eq!((p.returns, p.points_won, p.one_touch_wins), (won, won, won));
+        }
         // A catch scores +1 and counts one return; a miss scores -1 and none.
         assert!(episode_returns.iter().any(|&(r, _)| r == 1.0));
         assert!(episode_returns

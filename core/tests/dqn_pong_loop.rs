@@ -11,7 +11,7 @@ use qarcade_core::env::split_seed;
 use std::sync::Arc;
 
 fn pong_envs(cfg: &Config, rom: &Arc<Vec<u8>>) -> Vec<DqnAtariEnv> {
-    let atari = DqnAtariEnv::atari_config(&cfg.env);
+    let atari = DqnAtariEnv::atari_config(&cfg.env, cfg.net.frame_stack);
     (0..cfg.num_envs)
         .map(|i| DqnAtariEnv::new(rom.clone(), atari.clone(), split_seed(3, i as u64)).unwrap())
         .collect()

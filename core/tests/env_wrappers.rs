@@ -92,6 +92,16 @@ fn max_and_skip_repeats_sums_and_pools_the_last_two_frames() {
 }
 
 #[test]
+fn max_and_skip_without_pooling_observes_the_last_frame() {
+    let mut env = MaxAndSkip::new(ScriptedGame::new(), 4).without_pooling();
+    env.reset();
+    env.step(RIGHT);
+    assert_eq!(env.observe(), &ScriptedGame::screen_at(4)[..]);
+    env.step(RIGHT);
+    assert_eq!(env.observe(), &ScriptedGame::screen_at(8)[..]);
+}
+
+#[test]
 fn max_and_skip_stops_at_the_end_of_the_episode() {
     let mut g = ScriptedGame::new();
     g.game_over_at = Some(6);

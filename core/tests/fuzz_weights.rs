@@ -66,6 +66,8 @@ fn valid() -> WebWeights {
             action_set: vec![0, 3, 4],
             dtype: Dtype::F16,
             trained_steps: 1,
+            trained_minutes: None,
+            eval_score: None,
         },
         params,
     }

@@ -333,7 +333,8 @@ pub fn record(
 
 /// The preprocessing every preset trains with, whole games (no-op starts, 108k-frame cap).
 fn match_config() -> AtariConfig {
-    DqnAtariEnv::atari_config(&EnvConfig::deepmind()).evaluation()
+    // Every player of two-player Pong reads 4 stacked frames (victims are checked for it).
+    DqnAtariEnv::atari_config(&EnvConfig::deepmind(), 4).evaluation()
 }
 
 /// The report as a small table a person reads.
@@ -374,7 +375,7 @@ struct AttackTask {
 
 impl AttackTask {
     fn env(&self, cfg: &Config, evaluation: bool, seed: u64) -> Result<AttackEnv> {
-        let mut atari = DqnAtariEnv::atari_config(&cfg.env);
+        let mut atari = DqnAtariEnv::atari_config(&cfg.env, cfg.net.frame_stack);
         if evaluation {
             atari = atari.evaluation();
         }

@@ -32,7 +32,7 @@ pub fn train_loop(seconds: f64, warmup: f64, threads: usize) -> Result<()> {
     cfg.learning_starts = 1_000;
     let (image, _) = rom::resolve("pong", true)?;
     let image = Arc::new(image);
-    let atari = DqnAtariEnv::atari_config(&cfg.env);
+    let atari = DqnAtariEnv::atari_config(&cfg.env, cfg.net.frame_stack);
     let envs = (0..cfg.num_envs)
         .map(|i| DqnAtariEnv::new(image.clone(), atari.clone(), split_seed(0, i as u64)))
         .collect::<Result<Vec<_>, _>>()

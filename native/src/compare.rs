@@ -7,6 +7,7 @@
 use anyhow::{bail, Context, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use qarcade_core::dqn::Config;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -89,6 +90,12 @@ pub fn read_lines(runs: &[PathBuf]) -> Result<Vec<Line>> {
             .with_context(|| format!("cannot read {} (is it a run folder?)", path.display()))?;
         let config: Value = serde_json::from_str(&text)
             .with_context(|| format!("{} is not JSON", path.display()))?;
+        // Through the typed config where it reads as one, so that a field an older run
+        // lacks shows its default (what that run trained with), not "null".
+        let config = serde_json::from_value::<Config>(config.clone())
+            .ok()
+            .and_then(|c| serde_json::to_value(c).ok())
+            .unwrap_or(config);
         configs.push(config);
         let curves = read_curves(&run.join("metrics.jsonl"))?;
         if curves.evals.is_empty() {

@@ -9,7 +9,7 @@
 use crate::backend::Backend;
 use crate::eval::load_agent;
 use crate::rom;
-use crate::run_dir::write_atomic;
+use crate::run_dir::{progress_at, write_atomic, RunDir};
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use qarcade_core::ale::{roms, Game};
@@ -49,6 +49,13 @@ pub fn export(run: &Path, choice: DtypeChoice) -> Result<Exported> {
         .map(|g| g.spec().minimal_actions.to_vec())
         .with_context(|| format!("the run's game '{game}' is not a supported game"))?;
     let params = learner.state().online;
+    // The run's metrics sit beside its checkpoint (`run` is the folder or the file).
+    let folder = if run.is_dir() {
+        run
+    } else {
+        run.parent().unwrap_or(Path::new("."))
+    };
+    let (trained_minutes, eval_score) = progress_at(&RunDir::new(folder).metrics(), steps);
     let mut weights = WebWeights {
         header: WeightsHeader {
             game: game.clone(),
@@ -58,6 +65,8 @@ pub fn export(run: &Path, choice: DtypeChoice) -> Result<Exported> {
             dtype: Dtype::F16,
             shapes: params.iter().map(|p| p.shape.clone()).collect(),
             trained_steps: steps,
+            trained_minutes,
+            eval_score,
         },
         params,
     };
@@ -118,7 +127,9 @@ fn play_for_observations(
     steps: u64,
 ) -> Result<Vec<u8>> {
     let (image, _) = rom::resolve(game, true)?;
-    let config = qarcade_core::env::for_dqn::DqnAtariEnv::atari_config(&cfg.env).evaluation();
+    let config =
+        qarcade_core::env::for_dqn::DqnAtariEnv::atari_config(&cfg.env, cfg.net.frame_stack)
+            .evaluation();
     let seed = split_seed(steps, 0xE4);
     let mut env = AtariEnv::new(&image, &config, seed).context("loading the game")?;
     let mut rng = Rng::new(seed);

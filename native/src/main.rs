@@ -287,6 +287,14 @@ fn run(cli: Cli) -> Result<()> {
                 100.0 * r.summary.win_rate
             );
             println!("scores: {:?}", r.summary.scores);
+            if let (Some(returns), Some(one_touch)) =
+                (r.summary.ball_returns, r.summary.one_touch_wins)
+            {
+                println!(
+                    "ball returns per game: {returns:.1}; points won with one touch of the ball: {:.0}%",
+                    100.0 * one_touch
+                );
+            }
         }
         Command::Record {
             run,

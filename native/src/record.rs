@@ -29,7 +29,7 @@ pub struct RecordArgs<'a> {
 pub fn record(args: RecordArgs) -> Result<(i64, u32)> {
     let (learner, game, cfg, _) = load_agent(args.run, args.backend)?;
     let (image, _) = rom::resolve(&game, true)?;
-    let config = DqnAtariEnv::atari_config(&cfg.env).evaluation();
+    let config = DqnAtariEnv::atari_config(&cfg.env, cfg.net.frame_stack).evaluation();
     let mut env = AtariEnv::new(&image, &config, args.seed).context("loading the game")?;
     env.reset();
 

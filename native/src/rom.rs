@@ -6,7 +6,7 @@
 //! already has; `resolve` turns a `--rom` argument (a path or a name) into an image.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -166,35 +166,14 @@ fn extract_roms(wheel: &Path, dir: &Path, table: &[RomInfo]) -> Result<Vec<PathB
         .collect()
 }
 
-/// Writes `bytes` to `dir/name` through a temporary file in `dir` and a rename.
+/// Writes `bytes` to `dir/name` atomically ([`qarcade_core::atomic`]), creating `dir`.
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create ROM cache directory {}", dir.display()))?;
     let dest = dir.join(name);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".qarcade-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .and_then(|_| readable_by_all(tmp.as_file()))
+    qarcade_core::atomic::write_atomic(&dest, bytes)
         .with_context(|| format!("cannot write {}", dest.display()))?;
-    tmp.persist(&dest)
-        .map_err(|e| anyhow!("cannot write {}: {}", dest.display(), e.error))?;
     Ok(dest)
-}
-
-/// Temporary files are created private (0600); a cached ROM is an ordinary file (0644).
-#[cfg(unix)]
-fn readable_by_all(f: &fs::File) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    f.set_permissions(fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn readable_by_all(_: &fs::File) -> std::io::Result<()> {
-    Ok(())
 }
 
 /// Copies a ROM file into the cache under its canonical name, identified by MD5. An unknown
@@ -317,6 +296,7 @@ fn resolve_in(
 mod tests {
     use super::*;
     use std::io::Cursor;
+    use std::io::Write;
     use zip::write::SimpleFileOptions;
 
     fn leak(s: String) -> &'static str {

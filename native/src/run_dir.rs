@@ -2,7 +2,6 @@
 //! replaced atomically (temp file + rename), so a crash leaves the old or the new version.
 
 use anyhow::{Context, Result};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub struct RunDir {
@@ -31,23 +30,30 @@ impl RunDir {
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temp file in the same folder, synced, renamed.
+/// Writes `bytes` to `path` atomically ([`qarcade_core::atomic`]), naming the file in the
+/// error.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    // Temp files are private (0600); a run's files are ordinary ones.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    tmp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
+    qarcade_core::atomic::write_atomic(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// What a run's `metrics.jsonl` says about its training up to agent step `step`: the
+/// wall-clock minutes spent, and the last evaluation's mean score (for the weights file's
+/// header, which the page shows). `None` where the file or the line is missing.
+pub fn progress_at(metrics: &Path, step: u64) -> (Option<f64>, Option<f64>) {
+    let text = std::fs::read_to_string(metrics).unwrap_or_default();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|v: &serde_json::Value| v["step"].as_u64().is_some_and(|s| s <= step))
+        .collect();
+    let minutes = lines.iter().rev().find_map(|v| v["time_s"].as_f64());
+    let eval = lines
+        .iter()
+        .rev()
+        .find(|v| v["type"] == "eval")
+        .and_then(|v| v["mean"].as_f64());
+    (minutes.map(|s| s / 60.0), eval)
 }
 
 /// The metrics lines whose `step` is at most `step` (what a resumed run keeps: the curve
@@ -98,6 +104,26 @@ pub fn metrics_csv(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_at_a_step_reads_only_the_lines_up_to_it() {
+        let dir = std::env::temp_dir().join(format!("qarcade-progress-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let m = dir.join("metrics.jsonl");
+        let lines = [
+            r#"{"type":"episode","step":100,"time_s":60,"return":-21}"#,
+            r#"{"type":"eval","step":200,"time_s":120,"mean":-5.5}"#,
+            r#"{"type":"episode","step":300,"time_s":180,"return":3}"#,
+            r#"{"type":"eval","step":400,"time_s":240,"mean":19.5}"#,
+            r#"{"type":"episo"#,
+        ];
+        std::fs::write(&m, lines.join("\n")).unwrap();
+        assert_eq!(progress_at(&m, 350), (Some(3.0), Some(-5.5)));
+        assert_eq!(progress_at(&m, 400), (Some(4.0), Some(19.5)));
+        assert_eq!(progress_at(&m, 150), (Some(1.0), None));
+        assert_eq!(progress_at(&dir.join("none"), 400), (None, None));
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn resume_keeps_metrics_up_to_the_checkpoint() {

@@ -91,7 +91,7 @@ impl Task for AtariTask {
     }
 
     fn envs(&self, cfg: &Config) -> Result<Vec<DqnAtariEnv>> {
-        let atari = DqnAtariEnv::atari_config(&cfg.env);
+        let atari = DqnAtariEnv::atari_config(&cfg.env, cfg.net.frame_stack);
         (0..cfg.num_envs)
             .map(|i| {
                 DqnAtariEnv::new(

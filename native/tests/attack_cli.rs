@@ -243,6 +243,8 @@ fn foreign_weights(dir: &Path, game: &str) -> PathBuf {
             action_set,
             dtype: Dtype::F32,
             trained_steps: 0,
+            trained_minutes: None,
+            eval_score: None,
         },
         params,
     };

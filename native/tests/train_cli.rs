@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 mod common;
 
 use common::{curve, ok, one_line_error};
+use qarcade_core::dqn::web_weights::WebWeights;
 use std::process::{Command, Output};
 
 /// Small, fast settings: a short warm-up, a small batch, few updates.
@@ -137,6 +138,15 @@ fn eval_plays_an_exported_network_as_its_checkpoint() {
     ok(&qarcade(&[
         "export", run_s, "--web", qnet_s, "--dtype", "f32",
     ]));
+    // The header carries what the page tells a visitor: steps, minutes, the last eval.
+    let header = WebWeights::decode(&std::fs::read(&qnet).unwrap())
+        .unwrap()
+        .header;
+    assert_eq!(header.trained_steps, 1000);
+    assert!(header.trained_minutes.is_some_and(|m| m > 0.0));
+    assert!(header
+        .eval_score
+        .is_some_and(|s| (-21.0..=21.0).contains(&s)));
     let scores = |agent: &str| {
         let out = qarcade(&["eval", agent, "--episodes", "2", "--seed", "3"]);
         ok(&out);
@@ -151,6 +161,44 @@ fn eval_plays_an_exported_network_as_its_checkpoint() {
         !shipped.join("eval.json").exists(),
         "a folder of shipped weights is not a run: eval writes nothing into it"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A network that reads 2 stacked frames (not the default 4) trains, and is evaluated,
+/// recorded and exported on observations of its own depth: every front end builds the
+/// preprocessing from the run's network, not from a fixed stack of 4.
+#[test]
+fn a_two_frame_network_is_evaluated_recorded_and_exported() {
+    if !have_pong() {
+        return;
+    }
+    let dir = tempdir("stack2");
+    let run = dir.join("run");
+    ok(&train(&run, 2000, &["--set", "net.frame_stack=2"]));
+    let run_s = run.to_str().unwrap();
+    let (gif, qnet) = (dir.join("a.gif"), dir.join("a.qnet"));
+    ok(&qarcade(&["eval", run_s, "--episodes", "1"]));
+    ok(&qarcade(&[
+        "record",
+        run_s,
+        "--out",
+        gif.to_str().unwrap(),
+        "--max-steps",
+        "40",
+    ]));
+    assert!(std::fs::metadata(&gif).unwrap().len() > 0);
+    ok(&qarcade(&[
+        "export",
+        run_s,
+        "--web",
+        qnet.to_str().unwrap(),
+    ]));
+    ok(&qarcade(&[
+        "eval",
+        qnet.to_str().unwrap(),
+        "--episodes",
+        "1",
+    ]));
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -110,7 +110,8 @@ pub fn with_fire(action: u8) -> u8 {
 /// #621); forcing the serve keeps every game finite and the score the game's own.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServeRule {
-    grace: u32,
+    /// Frames each player (A, B) may wait before its serve is forced.
+    grace: [u32; 2],
     /// Frames the current server has waited since the serve became possible.
     waited: u32,
     /// Who scored last (and so serves next); `None` before a game's first point.
@@ -125,9 +126,18 @@ impl ServeRule {
     /// never presses FIRE loses little play.
     pub const DEFAULT_GRACE: u32 = 120;
 
+    /// Both players get `grace` frames.
     pub fn new(grace: u32) -> ServeRule {
+        ServeRule::with_graces(grace, grace)
+    }
+
+    /// Player A gets `a` frames, player B `b`. Grace 0 serves the moment the serve becomes
+    /// possible: the one-player game's own timing (its built-in player and the agent's
+    /// serves come when the ~1 s countdown after a point ends), the one an agent trained
+    /// there never had to choose.
+    pub fn with_graces(a: u32, b: u32) -> ServeRule {
         ServeRule {
-            grace,
+            grace: [a, b],
             waited: 0,
             server: None,
             scores: (0, 0),
@@ -163,15 +173,31 @@ impl ServeRule {
             return (a, b);
         };
         self.waited += 1;
-        if self.waited <= self.grace {
+        let grace = self.grace[server.index()];
+        if self.waited <= grace {
             return (a, b);
         }
-        self.waited = 0;
-        self.forced[server.index()] += 1;
+        // FIRE is held from then on until the ball is in play (the game ignores it on the
+        // very first frame the serve is possible); the serve counts as forced once.
+        if self.waited == grace + 1 {
+            self.forced[server.index()] += 1;
+        }
         match server {
             Side::A => (with_fire(a), b),
             Side::B => (a, with_fire(b)),
         }
+    }
+}
+
+impl ServeRule {
+    /// Between points: who serves next and in how many frames their serve will be forced
+    /// (the rest of the countdown after the point, then what is left of their grace);
+    /// `None` while the ball is in play or before a game's first point.
+    pub fn serve_in(&self, ram: &[u8; 128]) -> Option<(Side, u32)> {
+        let server = self.server.filter(|_| ball(ram).is_none())?;
+        let countdown = (ram[ram::SERVE_COUNTDOWN] as u32).saturating_sub(1);
+        let grace = self.grace[server.index()];
+        Some((server, countdown + (grace + 1).saturating_sub(self.waited)))
     }
 }
 
@@ -316,6 +342,60 @@ mod tests {
         }
         assert!(Side::A.score(ale.ram()) >= 3);
         assert_eq!(rule.forced, [0, 0]);
+    }
+
+    /// Frames from each point to the next ball in play, over the first `points` points.
+    fn serve_delays(ale: &mut Ale, rule: &mut ServeRule, points: usize) -> Vec<u32> {
+        let mut delays = Vec::new();
+        let mut since_point: Option<u32> = None;
+        while delays.len() < points {
+            let (a, b) = rule.actions(ale.ram(), NOOP, NOOP);
+            let reward = ale.act(Side::A.ale_action(a), Side::B.ale_action(b));
+            if let Some(n) = &mut since_point {
+                *n += 1;
+                if ball(ale.ram()).is_some() {
+                    delays.push(*n);
+                    since_point = None;
+                }
+            }
+            if reward != 0 {
+                since_point = Some(0);
+            }
+        }
+        delays
+    }
+
+    /// With no grace, a serve comes when the one-player game serves by itself (one frame later): the
+    /// page's agent serves with the built-in player's timing, and `serve_in` counts down to it.
+    #[test]
+    fn a_serve_without_grace_comes_when_the_one_player_game_serves() {
+        let (Some(mut one), Some(mut two)) = (pong(0), pong(VERSUS_MODE)) else {
+            return;
+        };
+        let built_in = serve_delays(&mut one, &mut ServeRule::new(0), 3);
+        let mut rule = ServeRule::with_graces(0, ServeRule::DEFAULT_GRACE);
+        let versus = serve_delays(&mut two, &mut rule, 3);
+        // The forced FIRE lands on the first frame the game accepts it, one frame (1/60 s)
+        // after the one-player game serves by itself.
+        let later: Vec<u32> = built_in.iter().map(|d| d + 1).collect();
+        assert_eq!(versus, later, "frames from a point to the next ball");
+        assert!(
+            built_in.iter().all(|&d| (55..=70).contains(&d)),
+            "{built_in:?}"
+        );
+        assert_eq!(rule.forced, [3, 0], "A (the still scorer) was served for");
+        // Between points the rule says who serves and counts down by one a frame.
+        let mut seen = Vec::new();
+        for _ in 0..400 {
+            if let Some((side, frames)) = rule.serve_in(two.ram()) {
+                seen.push((side, frames));
+            }
+            let (a, b) = rule.actions(two.ram(), NOOP, NOOP);
+            two.act(Side::A.ale_action(a), Side::B.ale_action(b));
+        }
+        assert!(!seen.is_empty());
+        assert!(seen.iter().all(|&(side, _)| side == Side::A));
+        assert!(seen.windows(2).any(|w| w[1].1 + 1 == w[0].1), "{seen:?}");
     }
 
     #[test]

@@ -74,6 +74,8 @@ mod tests {
                 action_set: vec![0, 1, 3, 4, 11, 12],
                 dtype: Dtype::F32,
                 trained_steps: 0,
+                trained_minutes: None,
+                eval_score: None,
             },
             params,
         }

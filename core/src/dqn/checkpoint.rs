@@ -16,7 +16,7 @@
 //! a crash never leaves a half-written checkpoint and loading never writes anything.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
@@ -198,20 +198,9 @@ pub fn save<E: Env>(
     };
     let header_json = serde_json::to_vec(&header).expect("header serializes");
 
-    let file_name = path.file_name().ok_or_else(|| {
-        io(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a file path",
-        ))
-    })?;
-    let mut tmp_name = file_name.to_os_string();
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-
-    let write = || -> std::io::Result<()> {
-        let file = File::create(&tmp)?;
+    crate::atomic::write_atomic_with(path, |file| {
         let mut w = Hashing {
-            inner: BufWriter::new(file),
+            inner: file,
             hash: FNV_OFFSET,
         };
         w.write_all(MAGIC)?;
@@ -232,16 +221,9 @@ pub fn save<E: Env>(
             trainer.replay.write_to(&mut w)?;
         }
         let hash = w.hash;
-        let mut inner = w.inner;
-        inner.write_all(&hash.to_le_bytes())?;
-        let file = inner.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
+        w.inner.write_all(&hash.to_le_bytes())
     })
+    .map_err(io)
 }
 
 /// A loaded checkpoint: everything needed to rebuild a [`Trainer`] or just a [`Learner`].

@@ -20,6 +20,10 @@ pub struct ScoreSummary {
     /// Mean times per game the agent returned the ball (Pong), when the games report it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ball_returns: Option<f64>,
+    /// Of the points won, the fraction won with at most one touch of the ball (see
+    /// [`Played::one_touch_wins`]), when the games report returns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_touch_wins: Option<f64>,
 }
 
 impl ScoreSummary {
@@ -40,6 +44,7 @@ impl ScoreSummary {
             win_rate: scores.iter().filter(|&&s| s > 0).count() as f64 / n,
             scores,
             ball_returns: None,
+            one_touch_wins: None,
         }
     }
 
@@ -50,6 +55,9 @@ impl ScoreSummary {
         let returns: u64 = games.iter().map(|g| g.returns).sum();
         if returns > 0 {
             s.ball_returns = Some(returns as f64 / games.len() as f64);
+            let won: u64 = games.iter().map(|g| g.points_won).sum();
+            let one_touch: u64 = games.iter().map(|g| g.one_touch_wins).sum();
+            s.one_touch_wins = Some(one_touch as f64 / won.max(1) as f64);
         }
         s
     }
@@ -58,6 +66,28 @@ impl ScoreSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn returns_and_one_touch_wins_only_where_games_report_returns() {
+        let game = |score: f64, returns, points_won, one_touch_wins| Played {
+            score,
+            length: 100,
+            returns,
+            points_won,
+            one_touch_wins,
+        };
+        let s = ScoreSummary::of_games(&[game(3.0, 10, 6, 2), game(-1.0, 4, 2, 2)]);
+        assert_eq!(
+            (s.mean, s.ball_returns, s.one_touch_wins),
+            (1.0, Some(7.0), Some(0.5))
+        );
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(json.contains("\"ball_returns\":7.0"), "{json}");
+        // A game without a ball reports neither, and its JSON does not mention them.
+        let s = ScoreSummary::of_games(&[game(5.0, 0, 5, 0)]);
+        assert_eq!((s.ball_returns, s.one_touch_wins), (None, None));
+        assert!(!serde_json::to_string(&s).unwrap().contains("returns"));
+    }
 
     #[test]
     fn summarises_wins_losses_and_spread() {

@@ -370,13 +370,19 @@ pub fn step_all<E: Env>(envs: &mut [E], actions: &[usize]) -> Vec<EnvStep> {
     })
 }
 
-/// One evaluation episode: its raw return, length in agent steps, and the agent's returns
-/// of the ball (see [`EnvStep::returns`]).
+/// One evaluation episode: its raw return, length in agent steps, and how the agent won its
+/// points, read from the ball returns (see [`EnvStep::returns`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Played {
     pub score: f64,
     pub length: u64,
+    /// Times the agent returned the ball.
     pub returns: u64,
+    /// Steps with a positive reward (in Pong: points won).
+    pub points_won: u64,
+    /// Points won in a rally where the agent touched the ball at most once: a winner off the
+    /// serve (or its return), the shot a Pong agent learns to repeat.
+    pub one_touch_wins: u64,
 }
 
 /// Plays one episode in each of `envs` at once with `epsilon`-greedy actions (`epsilon` 0:
@@ -399,6 +405,8 @@ pub fn evaluate<E: Env>(
         })
         .collect();
     let mut results = vec![Played::default(); envs.len()];
+    // The agent's returns since the last point, per env.
+    let mut rally = vec![0u64; envs.len()];
     let mut playing: Vec<usize> = (0..envs.len()).collect();
     while !playing.is_empty() {
         let obs: Vec<u8> = playing
@@ -420,6 +428,14 @@ pub fn evaluate<E: Env>(
             results[i].score += steps[k].reward as f64;
             results[i].length += 1;
             results[i].returns += steps[k].returns as u64;
+            rally[i] += steps[k].returns as u64;
+            if steps[k].reward != 0.0 {
+                if steps[k].reward > 0.0 {
+                    results[i].points_won += 1;
+                    results[i].one_touch_wins += (rally[i] <= 1) as u64;
+                }
+                rally[i] = 0;
+            }
             if !(steps[k].terminated || steps[k].truncated) {
                 still.push(i);
             }

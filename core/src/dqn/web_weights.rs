@@ -50,6 +50,12 @@ pub struct WeightsHeader {
     pub shapes: Vec<Vec<usize>>,
     /// Agent steps the network was trained for (for the page to show).
     pub trained_steps: u64,
+    /// Wall-clock minutes of training up to these weights, when the run logged them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trained_minutes: Option<f64>,
+    /// The run's last greedy evaluation (mean score per game) up to these weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eval_score: Option<f64>,
 }
 
 /// The whole file, decoded.
@@ -282,6 +288,8 @@ mod tests {
                 action_set: vec![0, 3, 4],
                 dtype,
                 trained_steps: 5,
+                trained_minutes: None,
+                eval_score: None,
             },
             params,
         }
@@ -317,6 +325,8 @@ mod tests {
                 action_set: vec![0, 3, 4],
                 dtype: Dtype::F32,
                 trained_steps: 5,
+                trained_minutes: None,
+                eval_score: None,
             },
             params,
         };

@@ -30,8 +30,10 @@ pub enum FireMode {
 pub struct AtariConfig {
     /// Maximum random no-op frames after a reset (0 = none).
     pub noop_max: u32,
-    /// Frames per agent step (action repeat, max-pool of the last two).
+    /// Frames per agent step (action repeat).
     pub frame_skip: u32,
+    /// Max-pool the last two frames of each step (against sprite flicker).
+    pub max_pool: bool,
     /// End the agent's episode on every lost life (training); off for evaluation.
     pub episodic_life: bool,
     pub fire_reset: FireMode,
@@ -52,6 +54,7 @@ impl Default for AtariConfig {
         AtariConfig {
             noop_max: DEFAULT_NOOP_MAX,
             frame_skip: DEFAULT_FRAME_SKIP,
+            max_pool: true,
             episodic_life: true,
             fire_reset: FireMode::Auto,
             frame_stack: DEFAULT_FRAME_STACK,
@@ -181,7 +184,12 @@ impl AtariEnv {
         // per-frame calls are static); the per-agent-step layers above are boxed.
         let e = TimeLimit::new(game, config.max_episode_frames);
         let e = NoopReset::new(e, config.noop_max, split_seed(seed, 1));
-        let mut e: Box<dyn Env> = Box::new(MaxAndSkip::new(e, config.frame_skip));
+        let skip = MaxAndSkip::new(e, config.frame_skip);
+        let skip = match config.max_pool {
+            true => skip,
+            false => skip.without_pooling(),
+        };
+        let mut e: Box<dyn Env> = Box::new(skip);
         if let Some(sink) = tap {
             e = Box::new(Tap::new(e, sink));
         }

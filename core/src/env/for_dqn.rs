@@ -31,7 +31,7 @@ pub fn play_games(
 ) -> Result<ScoreSummary, AleError> {
     let atari = AtariConfig {
         max_episode_frames: DEFAULT_MAX_EPISODE_FRAMES,
-        ..DqnAtariEnv::atari_config(env).evaluation()
+        ..DqnAtariEnv::atari_config(env, learner.net_config().frame_stack).evaluation()
     };
     let mut rng = Rng::new(split_seed(seed, 0xAC7));
     let mut played = Vec::with_capacity(games);
@@ -76,11 +76,14 @@ impl DqnAtariEnv {
         })
     }
 
-    /// The preprocessing a DQN config asks for.
-    pub fn atari_config(env: &EnvConfig) -> AtariConfig {
+    /// The preprocessing a DQN config asks for, stacking `frame_stack` frames (the network's
+    /// `NetConfig::frame_stack`: what `AtariEnv::obs` hands the network).
+    pub fn atari_config(env: &EnvConfig, frame_stack: usize) -> AtariConfig {
         AtariConfig {
+            frame_stack,
             noop_max: env.noop_max,
             frame_skip: env.frame_skip,
+            max_pool: env.max_pool,
             episodic_life: env.terminal_on_life_loss,
             repeat_action_probability: env.repeat_action_probability as f64,
             max_episode_frames: env.max_episode_steps.map_or(0, |s| {

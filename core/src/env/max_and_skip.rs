@@ -18,6 +18,8 @@ pub const DEFAULT_FRAME_SKIP: u32 = 4;
 pub struct MaxAndSkip<E> {
     pub inner: E,
     skip: u32,
+    /// Max-pool the last two frames (off: observe the last frame alone).
+    pooling: bool,
     /// `[newest (becomes the pooled frame), second newest]`, as gymnasium's `obs_buffer`.
     buffers: [Vec<u8>; 2],
 }
@@ -29,8 +31,16 @@ impl<E: Env> MaxAndSkip<E> {
         MaxAndSkip {
             inner,
             skip,
+            pooling: true,
             buffers: [vec![0; h * w], vec![0; h * w]],
         }
+    }
+
+    /// The same repeat without the max-pool: the observation is the step's last frame
+    /// (`EnvConfig::max_pool = false`).
+    pub fn without_pooling(mut self) -> Self {
+        self.pooling = false;
+        self
     }
 
     fn grab(&mut self, which: usize) {
@@ -38,7 +48,7 @@ impl<E: Env> MaxAndSkip<E> {
     }
 
     fn pool(&mut self) {
-        if self.skip > 1 {
+        if self.skip > 1 && self.pooling {
             let [newest, older] = &mut self.buffers;
             for (a, &b) in newest.iter_mut().zip(older.iter()) {
                 *a = (*a).max(b);
