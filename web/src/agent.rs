@@ -71,6 +71,16 @@ impl Agent {
         self.weights.trained_steps as f64
     }
 
+    /// Wall-clock minutes the network trained for, when the weights file says.
+    pub fn trained_minutes(&self) -> Option<f64> {
+        self.weights.trained_minutes
+    }
+
+    /// The training run's last greedy evaluation (mean score per game), when the file says.
+    pub fn eval_score(&self) -> Option<f64> {
+        self.weights.eval_score
+    }
+
     /// Stacked frames the network reads (length of an observation: `stack * 84 * 84`).
     pub fn observation_len(&self) -> usize {
         self.cfg.obs_len()
@@ -98,7 +108,99 @@ impl Agent {
     }
 }
 
+#[wasm_bindgen]
 impl Agent {
+    /// Occlusion saliency of `action` for `observation`: the observation is split into square
+    /// cells of `cell` pixels; for each, the cell is painted over with each frame's background
+    /// (its most common value) in all stacked frames, and the map holds how much that lowers
+    /// `Q(observation, action)` (positive: the cell supports the choice). Row-major,
+    /// `(side / cell)²` values. All occluded copies go through the network as one batch.
+    ///
+    /// Occlusion rather than the gradient: it needs no autodiff in the page's bundle, and it
+    /// says what happens to the choice when a region is removed, which a gradient only
+    /// approximates for the tiny change it measures.
+    pub async fn occlusion(
+        &self,
+        observation: Vec<u8>,
+        action: usize,
+        cell: usize,
+    ) -> Result<Vec<f32>, JsError> {
+        let q = self
+            .occlusion_q(&observation, action, cell)
+            .map_err(|e| JsError::new(&e))?;
+        let data = q
+            .into_data_async()
+            .await
+            .map_err(|e| JsError::new(&format!("reading the Q-values failed: {e:?}")))?;
+        let q = data
+            .try_into_vec::<f32>()
+            .map_err(|e| JsError::new(&format!("Q-values: {e:?}")))?;
+        Ok(occlusion_map(&q, self.weights.action_set.len(), action))
+    }
+}
+
+/// The occlusion map from the batch's Q-values: row 0 is the untouched observation.
+pub(crate) fn occlusion_map(q: &[f32], n_actions: usize, action: usize) -> Vec<f32> {
+    let base = q[action];
+    q.chunks_exact(n_actions)
+        .skip(1)
+        .map(|row| base - row[action])
+        .collect()
+}
+
+impl Agent {
+    /// The Q-values of the untouched observation (row 0) and of one occluded copy per cell.
+    pub(crate) fn occlusion_q(
+        &self,
+        observation: &[u8],
+        action: usize,
+        cell: usize,
+    ) -> Result<Tensor<2>, String> {
+        let (batch, n) = self.occlusion_inputs(observation, action, cell)?;
+        Ok(self
+            .net
+            .forward(frames_to_input(&batch, n, &self.cfg, &self.device)))
+    }
+
+    /// The untouched observation followed by one occluded copy per cell, and the count.
+    fn occlusion_inputs(
+        &self,
+        observation: &[u8],
+        action: usize,
+        cell: usize,
+    ) -> Result<(Vec<u8>, usize), String> {
+        let (h, w, len) = (self.cfg.height, self.cfg.width, self.cfg.obs_len());
+        if observation.len() != len {
+            return Err(format!(
+                "observation has {} bytes, the network reads {len}",
+                observation.len()
+            ));
+        }
+        if action >= self.weights.action_set.len() {
+            return Err(format!("no action {action}"));
+        }
+        if cell < 4 || h % cell != 0 || w % cell != 0 {
+            return Err(format!("cell {cell} must be at least 4 and divide {h}x{w}"));
+        }
+        let backgrounds: Vec<u8> = observation.chunks_exact(h * w).map(most_common).collect();
+        let (rows, cols) = (h / cell, w / cell);
+        let mut batch = Vec::with_capacity((rows * cols + 1) * len);
+        batch.extend_from_slice(observation);
+        for r in 0..rows {
+            for c in 0..cols {
+                let start = batch.len();
+                batch.extend_from_slice(observation);
+                let copy = &mut batch[start..];
+                for (frame, &bg) in copy.chunks_exact_mut(h * w).zip(&backgrounds) {
+                    for y in r * cell..(r + 1) * cell {
+                        frame[y * w + c * cell..y * w + (c + 1) * cell].fill(bg);
+                    }
+                }
+            }
+        }
+        Ok((batch, rows * cols + 1))
+    }
+
     fn build(weights: &[u8], device: Device, backend: &str) -> Result<Agent, JsError> {
         let weights = WebWeights::decode(weights).map_err(|e| JsError::new(&e.to_string()))?;
         let cfg = weights.header.net.clone();
@@ -124,4 +226,13 @@ pub fn has_webgpu() -> bool {
 #[wasm_bindgen]
 pub fn argmax(values: &[f32]) -> usize {
     qarcade_core::dqn::learner::argmax(values)
+}
+
+/// The most common byte of a frame (the background, in Pong).
+fn most_common(frame: &[u8]) -> u8 {
+    let mut counts = [0u32; 256];
+    for &v in frame {
+        counts[v as usize] += 1;
+    }
+    (0..=255u8).max_by_key(|&v| counts[v as usize]).unwrap_or(0)
 }

@@ -40,17 +40,26 @@ pub struct Game {
     agent_action: u8,
     rgba: Vec<u8>,
     /// Versus mode: a player who does not serve in time serves anyway (the one rule the
-    /// attack's games use too), so a game never freezes waiting for FIRE.
+    /// attack's games use too), so a game never freezes waiting for FIRE. The agent serves
+    /// with the one-player game's timing (it was trained where serves come by themselves);
+    /// the person has two seconds to press Space or tap.
     serve: ServeRule,
+    /// Whole games won by the agent and by its opponent since loading.
+    tally: [u32; 2],
+    /// Whether the finished game has been counted in `tally` (a game ends once).
+    counted: bool,
 }
 
 #[wasm_bindgen]
 impl Game {
     /// Loads a ROM image. `versus`: Pong's two-player mode, where player B (the left paddle)
     /// is driven by [`Game::advance`]'s second argument instead of the built-in CPU player.
-    /// Refuses an image that is not one of the supported games (by MD5), with a message.
+    /// `difficulty`: ALE's difficulty switches (bit 0 the left player's, bit 1 the right's;
+    /// in Pong the A position halves that player's paddle), 0 when not given. Refuses an
+    /// image that is not one of the supported games (by MD5), or a difficulty the game
+    /// does not have, with a message.
     #[wasm_bindgen(constructor)]
-    pub fn new(rom: &[u8], versus: bool) -> Result<Game, JsError> {
+    pub fn new(rom: &[u8], versus: bool, difficulty: Option<u8>) -> Result<Game, JsError> {
         let info = roms::identify(rom).ok_or_else(|| {
             JsError::new(&format!(
                 "this file is not a supported Atari ROM (MD5 {}); Pong's is {}",
@@ -68,6 +77,7 @@ impl Game {
         };
         let config = AleConfig {
             mode,
+            difficulty: difficulty.unwrap_or(0),
             ..AleConfig::default()
         };
         let ale = Ale::new(rom, &config, false).map_err(|e| JsError::new(&e.to_string()))?;
@@ -83,7 +93,9 @@ impl Game {
             phase: 0,
             agent_action: 0,
             rgba: vec![255; PIXELS * 4],
-            serve: ServeRule::default(),
+            serve: ServeRule::with_graces(0, ServeRule::DEFAULT_GRACE),
+            tally: [0, 0],
+            counted: false,
         };
         game.start_episode();
         Ok(game)
@@ -102,7 +114,23 @@ impl Game {
     pub fn reset(&mut self) {
         self.ale.reset();
         self.serve.new_game();
+        self.counted = false;
         self.start_episode();
+    }
+
+    /// Games won since loading, `[agent, opponent]` (counted when a game reaches 21).
+    pub fn tally(&self) -> Vec<u32> {
+        self.tally.to_vec()
+    }
+
+    /// Versus mode, between points: frames until the next serve happens by itself (the
+    /// agent's at the one-player game's timing, the person's after their two seconds), or
+    /// -1 while the ball is in play.
+    pub fn serve_in(&self) -> i32 {
+        match self.serve.serve_in(self.ale.ram()).filter(|_| self.versus) {
+            Some((_, frames)) => frames as i32,
+            None => -1,
+        }
     }
 
     /// Versus mode: who must serve now (`"agent"`, `"person"`), or `""` when nobody must.
@@ -162,6 +190,11 @@ impl Game {
         }
         if self.phase == FRAME_SKIP || self.ale.is_terminal() {
             self.end_step();
+        }
+        if self.ale.game_over() && !self.counted {
+            let [agent, opponent] = [self.score()[0], self.score()[1]];
+            self.tally[(opponent > agent) as usize] += 1;
+            self.counted = true;
         }
         reward
     }

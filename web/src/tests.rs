@@ -21,7 +21,7 @@ fn observation_matches_the_training_pipeline() {
     };
     let mut env = AtariEnv::new(&rom, &config, 1).unwrap();
     env.reset();
-    let mut game = Game::new(&rom, false).unwrap();
+    let mut game = Game::new(&rom, false, None).unwrap();
     assert_eq!(game.observation(), env.obs());
     let set = env.action_set().to_vec();
     for step in 0..600usize {
@@ -43,7 +43,7 @@ fn observation_matches_the_training_pipeline() {
 fn versus_mode_gives_the_person_the_left_paddle() {
     let Some(rom) = pong() else { return };
     let opponent_y_after = |versus: bool, up: bool| {
-        let mut game = Game::new(&rom, versus).unwrap();
+        let mut game = Game::new(&rom, versus, None).unwrap();
         let b = Game::human_action(up, !up, false);
         for _ in 0..120 {
             game.advance(b);
@@ -62,7 +62,7 @@ fn versus_mode_gives_the_person_the_left_paddle() {
 #[test]
 fn versus_never_waits_forever_for_a_serve() {
     let Some(rom) = pong() else { return };
-    let mut game = Game::new(&rom, true).unwrap();
+    let mut game = Game::new(&rom, true, None).unwrap();
     game.set_agent_action(0); // the agent never moves or fires
     let idle = Game::human_action(false, false, false);
     let mut saw_server = String::new();
@@ -83,9 +83,87 @@ fn versus_never_waits_forever_for_a_serve() {
     );
     assert_eq!(saw_server, "agent");
     assert_eq!(game.forced_serves(), vec![20, 0]);
+    assert_eq!(
+        game.tally(),
+        vec![1, 0],
+        "the finished game is counted once"
+    );
+    game.advance(idle);
+    assert_eq!((game.tally(), game.score()), (vec![1, 0], vec![0, 0]));
     // Bytes that are no player-B action play as no input, without a panic.
     game.advance(7);
     game.advance(255);
+}
+
+/// Between points the page can show when the next serve comes: a countdown that falls by
+/// one a frame to the serve, and -1 while the ball is in play.
+#[test]
+fn versus_counts_down_to_the_next_serve() {
+    let Some(rom) = pong() else { return };
+    let mut game = Game::new(&rom, true, None).unwrap();
+    let idle = Game::human_action(false, false, false);
+    let mut counts = Vec::new();
+    for _ in 0..3_000 {
+        game.advance(idle);
+        counts.push(game.serve_in());
+    }
+    assert!(counts.contains(&-1), "the ball is in play at times");
+    let waits: Vec<&[i32]> = counts.split(|&c| c < 0).filter(|w| !w.is_empty()).collect();
+    assert!(waits.len() >= 2, "{} waits for a serve", waits.len());
+    for w in waits {
+        assert!(w.windows(2).all(|p| p[1] == p[0] - 1), "{w:?}");
+        assert!(*w.last().unwrap() <= 1 && w[0] <= 70, "{w:?}");
+    }
+}
+
+/// The person's difficulty switch (bit 0: the left player) at A halves their paddle.
+#[test]
+fn the_left_difficulty_switch_shrinks_the_persons_paddle() {
+    let Some(rom) = pong() else { return };
+    let paddle_rows = |difficulty: Option<u8>| {
+        let mut game = Game::new(&rom, true, difficulty).unwrap();
+        for _ in 0..10 {
+            game.advance(Game::human_action(false, false, false));
+        }
+        let screen = game.screen();
+        // Column 17 crosses the left paddle; column 40 is background on the same rows.
+        (34..194)
+            .filter(|&r| screen[r * 160 + 17] != screen[r * 160 + 40])
+            .count()
+    };
+    let (easy, hard) = (paddle_rows(None), paddle_rows(Some(1)));
+    assert!(
+        easy >= 8 && hard >= 2 && hard < easy,
+        "easy {easy} rows, hard {hard}"
+    );
+}
+
+/// The saliency map: one value per cell, exactly 0 where a cell holds only background in
+/// every stacked frame (occluding it changes nothing), and not 0 everywhere.
+#[test]
+fn occlusion_saliency_marks_what_the_agent_looks_at() {
+    let Some(rom) = pong() else { return };
+    let weights = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/pong-solved/pong.qnet"
+    ))
+    .unwrap();
+    let agent = Agent::cpu(&weights).unwrap_or_else(|_| panic!("the shipped agent loads"));
+    let mut game = Game::new(&rom, false, None).unwrap();
+    for _ in 0..400 {
+        game.advance(0);
+    }
+    let obs = game.observation();
+    let q = agent.occlusion_q(&obs, 2, 12).unwrap();
+    let q = q.into_data().try_into_vec::<f32>().unwrap();
+    let map = crate::agent::occlusion_map(&q, 6, 2);
+    assert_eq!(map.len(), 49);
+    assert!(map.contains(&0.0), "{map:?}");
+    assert!(map.iter().any(|&v| v.abs() > 1e-4), "{map:?}");
+    // Bad requests are refused, not panicked on.
+    assert!(agent.occlusion_q(&obs, 6, 12).is_err());
+    assert!(agent.occlusion_q(&obs, 0, 5).is_err());
+    assert!(agent.occlusion_q(&obs[1..], 0, 12).is_err());
 }
 
 #[test]
