@@ -29,6 +29,12 @@ cargo build --profile "$profile" -p qarcade-web --target wasm32-unknown-unknown 
 bindgen qarcade_web_gpu
 cp -r web/www/. web/dist/
 cp shaders/*.wgsl web/dist/shaders/
+# Default weights, so that a static host needs nothing but the visitor's ROM: the best Pong
+# agent the project ships (docs/pong-solved), announced in the build's own config.json
+# (`qarcade serve` answers /config.json itself, with the run it serves).
+mkdir -p web/dist/weights
+cp docs/pong-solved/pong.qnet web/dist/weights/pong.qnet
+printf '{"weights": "weights/pong.qnet", "rom": null, "adversary": null}\n' > web/dist/config.json
 for name in qarcade_web qarcade_web_gpu; do
   echo "web/dist/pkg/${name}_bg.wasm: $(wc -c < "web/dist/pkg/${name}_bg.wasm") bytes, $(gzip -9c "web/dist/pkg/${name}_bg.wasm" | wc -c) gzipped"
 done

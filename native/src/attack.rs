@@ -199,7 +199,7 @@ pub fn run(command: AttackCommand) -> Result<()> {
 
 /// The network of a run, checkpoint or `.qnet`, checked to be a Pong agent.
 pub fn load_pong_agent(path: &Path) -> Result<WebWeights> {
-    let exported = export::export(path, DtypeChoice::F32)
+    let exported = export::export(path, DtypeChoice::F32, None)
         .with_context(|| format!("loading the agent {}", path.display()))?;
     let weights = WebWeights::decode(&exported.bytes)?;
     if weights.header.game != "pong" {

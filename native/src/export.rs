@@ -7,7 +7,7 @@
 //! greedy action differs, the file is written in f32 instead (or, with `--dtype f16`, refused).
 
 use crate::backend::Backend;
-use crate::eval::load_agent;
+use crate::eval::{is_weights_file, load_agent};
 use crate::rom;
 use crate::run_dir::{progress_at, write_atomic, RunDir};
 use anyhow::{bail, Context, Result};
@@ -41,8 +41,10 @@ pub struct Exported {
     pub f16_disagreements: usize,
 }
 
-/// Builds the weights file of the run (or checkpoint) at `run`.
-pub fn export(run: &Path, choice: DtypeChoice) -> Result<Exported> {
+/// Builds the weights file of the run (or checkpoint, or exported `.qnet`) at `run`. The
+/// header's training minutes and last eval come from `metrics` when given, else from the
+/// metrics beside `run`, else (re-exporting a `.qnet`) from the file's own header.
+pub fn export(run: &Path, choice: DtypeChoice, metrics: Option<&Path>) -> Result<Exported> {
     let (learner, game, cfg, steps) = load_agent(run, Backend::Cpu)?;
     let action_set = roms::by_name(&game)
         .and_then(Game::of_rom)
@@ -55,7 +57,17 @@ pub fn export(run: &Path, choice: DtypeChoice) -> Result<Exported> {
     } else {
         run.parent().unwrap_or(Path::new("."))
     };
-    let (trained_minutes, eval_score) = progress_at(&RunDir::new(folder).metrics(), steps);
+    let metrics = match metrics {
+        Some(file) if !file.is_file() => bail!("{}: no such metrics file", file.display()),
+        Some(file) => file.to_path_buf(),
+        None => RunDir::new(folder).metrics(),
+    };
+    let (mut trained_minutes, mut eval_score) = progress_at(&metrics, steps);
+    if is_weights_file(run) {
+        let old = WebWeights::decode(&std::fs::read(run)?)?.header;
+        trained_minutes = trained_minutes.or(old.trained_minutes);
+        eval_score = eval_score.or(old.eval_score);
+    }
     let mut weights = WebWeights {
         header: WeightsHeader {
             game: game.clone(),
@@ -95,8 +107,13 @@ pub fn export(run: &Path, choice: DtypeChoice) -> Result<Exported> {
 }
 
 /// Writes the export of `run` to `out` atomically and says what it did.
-pub fn export_to(run: &Path, out: &Path, choice: DtypeChoice) -> Result<String> {
-    let e = export(run, choice)?;
+pub fn export_to(
+    run: &Path,
+    out: &Path,
+    choice: DtypeChoice,
+    metrics: Option<&Path>,
+) -> Result<String> {
+    let e = export(run, choice, metrics)?;
     write_atomic(out, &e.bytes)?;
     let check = if e.checked > 0 {
         format!(

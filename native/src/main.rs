@@ -111,13 +111,17 @@ enum Command {
     /// Export a run's Q-network for the web page (compact, checksummed; f16 when that
     /// changes no greedy action).
     Export {
-        /// The run folder (or a checkpoint file).
+        /// The run folder, a checkpoint file, or an exported .qnet (re-encoded, e.g. to f16).
         run: PathBuf,
         /// The weights file to write (e.g. pong.qnet).
         #[arg(long)]
         web: PathBuf,
         #[arg(long, value_enum, default_value = "auto")]
         dtype: export::DtypeChoice,
+        /// The run's metrics.jsonl, when it is not beside RUN: the header's training
+        /// minutes and last eval come from it (the page shows them).
+        #[arg(long)]
+        metrics: Option<PathBuf>,
     },
     /// Serve the web page, a run's weights and the ROM on 127.0.0.1 (build the page first
     /// with web/build.sh).
@@ -328,8 +332,16 @@ fn run(cli: Cli) -> Result<()> {
             let (png, svg) = plot::plot(&run, &title)?;
             println!("{}\n{}", png.display(), svg.display());
         }
-        Command::Export { run, web, dtype } => {
-            println!("{}", export::export_to(&run, &web, dtype)?);
+        Command::Export {
+            run,
+            web,
+            dtype,
+            metrics,
+        } => {
+            println!(
+                "{}",
+                export::export_to(&run, &web, dtype, metrics.as_deref())?
+            );
         }
         Command::Serve {
             run,

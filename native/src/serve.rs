@@ -120,7 +120,7 @@ fn weights_of(path: &Path) -> Result<(Vec<u8>, String, Option<String>)> {
         let name = path.file_stem().map(|n| n.to_string_lossy().into_owned());
         Ok((bytes, w.header.game, name))
     } else {
-        let e = export::export(path, DtypeChoice::Auto)
+        let e = export::export(path, DtypeChoice::Auto, None)
             .with_context(|| format!("exporting the weights of {}", path.display()))?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         Ok((e.bytes, e.game, name))

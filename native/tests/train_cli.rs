@@ -157,6 +157,59 @@ fn eval_plays_an_exported_network_as_its_checkpoint() {
     let of_checkpoint = scores(run_s);
     assert_eq!(scores(qnet_s), of_checkpoint);
     assert_eq!(scores(shipped.to_str().unwrap()), of_checkpoint);
+
+    // A shipped .qnet re-exported (as the page's default weights are) keeps its header's
+    // facts; `--metrics` supplies them from the run's log; a missing log is refused.
+    let again = dir.join("again.qnet");
+    let again_s = again.to_str().unwrap();
+    ok(&qarcade(&["export", qnet_s, "--web", again_s]));
+    let header2 = WebWeights::decode(&std::fs::read(&again).unwrap())
+        .unwrap()
+        .header;
+    assert_eq!(header2.trained_minutes, header.trained_minutes);
+    assert_eq!(header2.eval_score, header.eval_score);
+    let metrics = run.join("metrics.jsonl");
+    let plain = dir.join("plain.qnet");
+    std::fs::write(
+        &plain,
+        WebWeights {
+            header: qarcade_core::dqn::web_weights::WeightsHeader {
+                trained_minutes: None,
+                eval_score: None,
+                ..header.clone()
+            },
+            params: WebWeights::decode(&std::fs::read(&qnet).unwrap())
+                .unwrap()
+                .params,
+        }
+        .encode(),
+    )
+    .unwrap();
+    let plain_s = plain.to_str().unwrap();
+    let metrics_s = metrics.to_str().unwrap();
+    ok(&qarcade(&[
+        "export",
+        plain_s,
+        "--web",
+        again_s,
+        "--metrics",
+        metrics_s,
+    ]));
+    let header3 = WebWeights::decode(&std::fs::read(&again).unwrap())
+        .unwrap()
+        .header;
+    assert_eq!(header3.trained_minutes, header.trained_minutes);
+    assert_eq!(header3.eval_score, header.eval_score);
+    let out = qarcade(&[
+        "export",
+        plain_s,
+        "--web",
+        again_s,
+        "--metrics",
+        "no/such/metrics.jsonl",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such metrics file"));
     assert!(
         !shipped.join("eval.json").exists(),
         "a folder of shipped weights is not a run: eval writes nothing into it"

@@ -92,14 +92,20 @@ export function startStatic(extra = {}) {
   });
 }
 
-/** Headless Chromium with a fresh profile (so IndexedDB starts empty). */
-export async function launchBrowser() {
+/** A phone as Chromium's mobile emulation has it: 360 px wide, touch, no mouse. */
+export const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+/**
+ * Headless Chromium with a fresh profile (so IndexedDB starts empty); `device` replaces the
+ * desktop viewport (e.g. PHONE).
+ */
+export async function launchBrowser(device = { viewport: { width: 1280, height: 900 } }) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'qarcade-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
+    ...device,
   });
   return {
     context,
@@ -112,20 +118,36 @@ export async function launchBrowser() {
 
 /**
  * Opens `url` in a new page that records console errors and uncaught exceptions in
- * `page.errors` (each a string). `allow(message)` may excuse expected ones.
+ * `page.errors`, and console warnings in `page.warnings` (each a string). `allow(message)`
+ * may excuse expected ones.
  */
 export async function openPage(context, url, { allow = () => false } = {}) {
   const page = await context.newPage();
   page.errors = [];
+  page.warnings = [];
   page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
     const text = `${msg.text()} (${msg.location().url})`;
-    if (!allow(text)) page.errors.push(text);
+    if (allow(text)) return;
+    (msg.type() === 'error' ? page.errors : page.warnings).push(text);
   });
   page.on('pageerror', (e) => page.errors.push(`uncaught: ${e.message}`));
   page.requests = [];
   page.on('request', (request) => page.requests.push(request.url()));
   await page.goto(url);
+  return page;
+}
+
+/**
+ * Opens `url` (see openPage) and waits until both files are loaded; fails with the page's
+ * message if it shows one instead.
+ */
+export async function openReady(context, url, options) {
+  const page = await openPage(context, url, options);
+  await Promise.race([
+    waitForReady(page),
+    messageText(page, 60_000).then((m) => { throw new Error(`the page says: ${m}`); }),
+  ]);
   return page;
 }
 

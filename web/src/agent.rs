@@ -81,6 +81,11 @@ impl Agent {
         self.weights.eval_score
     }
 
+    /// Frames per observation the network reads (`Game::set_frame_stack`).
+    pub fn frame_stack(&self) -> usize {
+        self.cfg.frame_stack
+    }
+
     /// Stacked frames the network reads (length of an observation: `stack * 84 * 84`).
     pub fn observation_len(&self) -> usize {
         self.cfg.obs_len()

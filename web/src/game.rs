@@ -19,8 +19,11 @@ use wasm_bindgen::prelude::*;
 
 /// Frames each agent decision is held for (training's frame skip).
 pub const FRAME_SKIP: u32 = 4;
-/// Observations stacked per decision.
+/// Observations stacked per decision until [`Game::set_frame_stack`] says otherwise (the
+/// default network's depth).
 pub const STACK: usize = 4;
+/// The deepest stack a page accepts (weights files are checked against a similar bound).
+const MAX_STACK: usize = 16;
 const PIXELS: usize = SCREEN_HEIGHT * SCREEN_WIDTH;
 
 /// A game on the emulated console, as the page plays it.
@@ -133,11 +136,13 @@ impl Game {
         }
     }
 
-    /// Versus mode: who must serve now (`"agent"`, `"person"`), or `""` when nobody must.
+    /// Versus mode, between points: who serves next (`"agent"`, `"person"`), from the point
+    /// until the ball is in play (the game's own ~1 s pause included, which [`Game::serve_in`]
+    /// counts down); `""` while the ball is in play or before the first point.
     pub fn server(&self) -> String {
-        match self.serve.server(self.ale.ram()).filter(|_| self.versus) {
-            Some(Side::A) => "agent".into(),
-            Some(Side::B) => "person".into(),
+        match self.serve.serve_in(self.ale.ram()).filter(|_| self.versus) {
+            Some((Side::A, _)) => "agent".into(),
+            Some((Side::B, _)) => "person".into(),
             None => String::new(),
         }
     }
@@ -153,7 +158,19 @@ impl Game {
         self.phase == 0
     }
 
-    /// The agent's current observation: 4 stacked 84×84 grayscale frames, oldest first.
+    /// Stacks `depth` frames per observation from now on: the depth the loaded network reads
+    /// (`Agent::frame_stack`), so that a 2-frame network gets what training gave it. The
+    /// stack starts over from the newest frame, repeated, as at an episode start.
+    pub fn set_frame_stack(&mut self, depth: usize) -> Result<(), JsError> {
+        self.stack_depth(depth).map_err(|e| JsError::new(&e))
+    }
+
+    /// Frames per observation (see [`Game::set_frame_stack`]).
+    pub fn frame_stack(&self) -> usize {
+        self.stack.depth()
+    }
+
+    /// The agent's current observation: the stacked 84×84 grayscale frames, oldest first.
     pub fn observation(&self) -> Vec<u8> {
         self.stack.stacked().to_vec()
     }
@@ -283,6 +300,21 @@ impl Game {
 }
 
 impl Game {
+    /// [`Game::set_frame_stack`], with its refusal as a plain message.
+    pub(crate) fn stack_depth(&mut self, depth: usize) -> Result<(), String> {
+        if !(1..=MAX_STACK).contains(&depth) {
+            return Err(format!(
+                "a stack of {depth} frames: the page takes 1 to {MAX_STACK}"
+            ));
+        }
+        if depth != self.stack.depth() {
+            let newest = self.stack.newest().to_vec();
+            self.stack = FrameStack::new(depth, FRAME_LEN);
+            self.stack.reset(&newest);
+        }
+        Ok(())
+    }
+
     /// After a reset the observation is the reset screen, stacked 4 times (as training).
     fn start_episode(&mut self) {
         self.ale.screen_gray(&mut self.scratch);

@@ -38,6 +38,39 @@ fn observation_matches_the_training_pipeline() {
     }
 }
 
+/// A network that reads 2 frames gets, from the page, the 2-frame observations training
+/// gave it (the stack follows the weights: `Game::set_frame_stack`); a depth out of range is
+/// refused with a message.
+#[test]
+fn the_stack_depth_follows_the_network() {
+    let Some(rom) = pong() else { return };
+    let config = AtariConfig {
+        noop_max: 0,
+        episodic_life: false,
+        fire_reset: FireMode::Never,
+        frame_stack: 2,
+        ..AtariConfig::default()
+    };
+    let mut env = AtariEnv::new(&rom, &config, 1).unwrap();
+    env.reset();
+    let mut game = Game::new(&rom, false, None).unwrap();
+    game.stack_depth(2).unwrap();
+    assert_eq!(game.frame_stack(), 2);
+    assert_eq!(game.observation(), env.obs());
+    let set = env.action_set().to_vec();
+    for step in 0..200usize {
+        let a = (step * 5 + step / 7) % set.len();
+        game.set_agent_action(set[a]);
+        for _ in 0..4 {
+            game.advance(0);
+        }
+        env.step(a);
+        assert_eq!(game.observation(), env.obs(), "step {step}");
+    }
+    assert!(game.stack_depth(0).is_err());
+    assert!(game.stack_depth(17).is_err());
+}
+
 /// In versus mode the person's controls move the left paddle; in the normal mode they don't.
 #[test]
 fn versus_mode_gives_the_person_the_left_paddle() {
@@ -66,10 +99,15 @@ fn versus_never_waits_forever_for_a_serve() {
     game.set_agent_action(0); // the agent never moves or fires
     let idle = Game::human_action(false, false, false);
     let mut saw_server = String::new();
+    let mut agent_serving = 0; // frames in which the page can say "the agent serves"
     for frame in 0..60_000 {
         game.advance(idle);
         if saw_server.is_empty() {
             saw_server = game.server();
+        }
+        if game.server() == "agent" {
+            assert!(game.serve_in() >= 0);
+            agent_serving += 1;
         }
         if game.game_over() {
             break;
@@ -82,6 +120,12 @@ fn versus_never_waits_forever_for_a_serve() {
         "the still person misses every ball"
     );
     assert_eq!(saw_server, "agent");
+    // The server is known through the whole pause after each of the 20 points (~1 s each,
+    // the one-player game's timing), not only in the frame the serve becomes possible.
+    assert!(
+        (20 * 50..=20 * 70).contains(&agent_serving),
+        "{agent_serving} frames"
+    );
     assert_eq!(game.forced_serves(), vec![20, 0]);
     assert_eq!(
         game.tally(),

@@ -3,13 +3,16 @@
 // Where the files come from:
 // - `qarcade serve` answers /config.json with the URLs of the exported weights and the cached
 //   ROM, and the page loads both;
-// - on a static host there is no config.json: the page uses the ROM stored in IndexedDB, or asks
-//   for one (file picker or drop), and takes the weights from `?weights=URL` or a file picker.
+// - on a static host, config.json is the build's own (web/build.sh): the default weights it
+//   carries (weights/pong.qnet, the best Pong agent the project ships) and no ROM. The page
+//   uses the ROM stored in IndexedDB, or asks for one (file picker or drop). `?weights=URL`
+//   or the file picker replace the weights.
 // Query parameters: backend=auto|cpu|webgpu, renderer=auto|webgpu|canvas2d,
-// mode=watch|versus|attack, weights=URL, adversary=URL (mode attack's left paddle), rom=URL,
-// autostart=1.
+// mode=watch|versus|attack, difficulty=0|1 (versus: the person's paddle), weights=URL,
+// adversary=URL (mode attack's left paddle), rom=URL, autostart=1|0 (default: watch mode
+// starts by itself, the other modes wait for Play), saliency=1 (the saliency map on).
 
-import { createPlayer } from './qarcade.js';
+import { FPS, GAME_OVER_MS, createPlayer } from './qarcade.js';
 import * as romStore from './rom-store.js';
 
 const $ = (id) => document.getElementById(id);
@@ -23,10 +26,13 @@ async function main() {
     backend: params.get('backend') ?? 'auto',
     renderer: params.get('renderer') ?? 'auto',
     mode: params.get('mode') ?? 'watch',
+    difficulty: Number(params.get('difficulty') ?? 0),
   });
   window.qarcadePlayer = player; // for the browser tests and the curious
   wireControls(player);
   wireFigures(player);
+  wireBanner(player);
+  wireSaliency(player);
   wireLoaders(player);
 
   const config = await fetchConfig();
@@ -35,7 +41,7 @@ async function main() {
   await loadAdversary(player, params.get('adversary') ?? config?.adversary);
 }
 
-/** `qarcade serve`'s /config.json, or null on a static host (no such file). */
+/** `qarcade serve`'s /config.json, or the build's (default weights), or null if neither. */
 async function fetchConfig() {
   try {
     const response = await fetch('config.json', { cache: 'no-store' });
@@ -60,7 +66,7 @@ async function loadRom(player, url) {
 
 async function loadWeights(player, url) {
   if (url) await attempt('weights', () => player.loadWeights(url), `Weights: from ${url}.`);
-  else $('weights-state').textContent = 'Weights: not loaded. Choose a file from `qarcade export`, or open the page with ?weights=URL.';
+  else $('weights-state').textContent = 'Weights: not loaded. Choose a file made by “qarcade export”, or open the page with ?weights=URL.';
   maybeStart(player);
 }
 
@@ -69,7 +75,7 @@ async function loadAdversary(player, url) {
   const radio = document.querySelector('input[name=mode][value=attack]');
   if (!url) {
     radio.disabled = true;
-    radio.parentElement.title = 'No adversary: `qarcade serve` offers docs/attack/adversary.qnet, or open the page with ?adversary=URL.';
+    radio.parentElement.title = 'No adversary: “qarcade serve” offers docs/attack/adversary.qnet, or open the page with ?adversary=URL.';
     return;
   }
   try {
@@ -141,13 +147,16 @@ function wireLoaders(player) {
 
 let started = false;
 
-/** Once both files are in: enable the buttons, and play if ?autostart=1. */
+/**
+ * Once both files are in: enable the buttons, and play in watch mode (or with ?autostart=1;
+ * ?autostart=0 never starts by itself).
+ */
 function maybeStart(player) {
   for (const id of ['play', 'step', 'reset']) $(id).disabled = !player.ready;
   if (!player.ready) return;
-  for (const id of ['play', 'step', 'reset']) $(id).disabled = false;
   showInfo(player.info());
-  if (!started && params.get('autostart') === '1') player.start();
+  const autostart = params.get('autostart');
+  if (!started && autostart !== '0' && (autostart === '1' || player.mode === 'watch')) player.start();
   started = true;
 }
 
@@ -167,14 +176,25 @@ function wireControls(player) {
   player.on('mode', ({ mode }) => showMode(mode));
   showMode(player.mode);
   player.on('error', (e) => showError(`The player stopped: ${e.message}`));
+
+  const difficulty = $('difficulty');
+  difficulty.value = String(player.difficulty);
+  difficulty.addEventListener('change', () => player.setDifficulty(Number(difficulty.value)));
+
+  // On-screen buttons (phones): held while pressed, like keys.
+  for (const button of $('pad').querySelectorAll('button')) {
+    const key = button.dataset.key;
+    const press = (down) => (e) => { e.preventDefault(); player.press(key, down); };
+    button.addEventListener('pointerdown', press(true));
+    for (const type of ['pointerup', 'pointerleave', 'pointercancel']) button.addEventListener(type, press(false));
+  }
 }
 
-const VERSUS_HINT = 'You play the left paddle: ↑/↓ or W/S (Space serves), or move the mouse over the screen.';
-
 const HINTS = {
-  watch: 'The agent plays the right, green paddle against Pong’s built-in player.',
-  versus: VERSUS_HINT,
-  attack: 'The adversary (left) never saw the built-in player: `qarcade attack train` taught it, '
+  watch: 'The agent plays the right, green paddle against Pong’s built-in player (orange).',
+  versus: 'You play the left paddle: ↑/↓ or W/S and Space to serve; or move the mouse or a finger '
+    + 'over the screen, and click or tap to serve.',
+  attack: 'The adversary (left) never saw the built-in player: “qarcade attack train” taught it, '
     + 'by trial and error with the agent frozen, to beat this agent (right). Watch how it wins.',
 };
 const OPPONENTS = { watch: 'CPU', versus: 'You', attack: 'Adversary' };
@@ -182,6 +202,77 @@ const OPPONENTS = { watch: 'CPU', versus: 'You', attack: 'Adversary' };
 function showMode(mode) {
   $('hint').textContent = HINTS[mode];
   document.querySelector('.scoreboard .who').textContent = OPPONENTS[mode];
+  $('difficulty-choice').hidden = mode !== 'versus';
+  $('pad').hidden = mode !== 'versus';
+  $('tally').textContent = 'Games won: none finished yet.';
+}
+
+// ---- the banner over the screen: whose serve, game over, what to do first ----
+
+function wireBanner(player) {
+  let over = null; // the last 'gameover' event, shown while its final score is on screen
+  player.on('gameover', (e) => {
+    over = e;
+    const them = OPPONENTS[player.mode];
+    $('tally').textContent = `Games won: Agent ${e.tally[0]}, ${them} ${e.tally[1]}.`;
+  });
+  player.on('mode', () => { over = null; });
+  setInterval(() => {
+    const s = player.stats();
+    let text = '';
+    if (!player.ready) {
+      text = 'Load the Pong ROM (below) to start.';
+    } else if (s.gameOver && over) {
+      const them = OPPONENTS[s.mode];
+      const winner = over.agent > over.opponent ? 'The agent wins' : `${them === 'You' ? 'You win' : `${them} wins`}`;
+      const high = Math.max(over.agent, over.opponent);
+      const low = Math.min(over.agent, over.opponent);
+      const next = s.running ? ` The next game starts ${GAME_OVER_MS / 1000} s after the last point.` : '';
+      text = `Game over: ${winner} ${high}–${low}. Games won: Agent ${over.tally[0]}, ${them} ${over.tally[1]}.${next}`;
+    } else if (!s.running && s.decisions === 0) {
+      text = 'Press Play to start.';
+    } else if (s.mode === 'versus' && s.server) {
+      const seconds = Math.max(0, s.serveIn / FPS).toFixed(1);
+      text = s.server === 'person'
+        ? `Your serve: press Space or tap the screen (served for you in ${seconds} s).`
+        : `The agent serves in ${seconds} s.`;
+    }
+    const banner = $('banner');
+    banner.textContent = text;
+    banner.hidden = text === '';
+  }, 100);
+}
+
+// ---- saliency: the occlusion map over the screen ----
+
+function wireSaliency(player) {
+  const box = $('saliency');
+  const overlay = $('saliency-map');
+  if (params.get('saliency') === '1') player.setSaliency(true);
+  box.checked = player.saliency;
+  box.addEventListener('change', () => player.setSaliency(box.checked));
+  player.on('saliency', (s) => {
+    overlay.hidden = !s;
+    if (!s) return;
+    drawSaliency(overlay, s);
+  });
+}
+
+/**
+ * Red where hiding a patch lowers the chosen move's Q-value, as strong as the largest drop;
+ * patches whose hiding raises it stay clear. One canvas pixel per cell, stretched smoothly.
+ */
+function drawSaliency(canvas, { map, cells }) {
+  if (canvas.width !== cells) canvas.width = canvas.height = cells;
+  // Small canvases, written with putImageData: CPU-backed (willReadFrequently) suits them,
+  // and lets a reader (the tests) read them back without a warning.
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const image = ctx.createImageData(cells, cells);
+  const top = Math.max(...map, 1e-6);
+  map.forEach((v, i) => {
+    image.data.set([255, 40, 40, Math.round(200 * Math.max(0, v) / top)], i * 4);
+  });
+  ctx.putImageData(image, 0, 0);
 }
 
 // ---- figures ----
@@ -191,7 +282,11 @@ function wireFigures(player) {
     $('score-agent').textContent = agent;
     $('score-opponent').textContent = opponent;
   });
-  player.on('decision', ({ qValues, action }) => drawQ(player, qValues, action));
+  player.on('decision', ({ qValues, action }) => {
+    drawQ(player, qValues, action);
+    drawObservation(player.observation());
+  });
+  player.on('rom', () => drawObservation(player.observation()));
   player.on('weights', (info) => { buildQBars(info.actions); showInfo(info); });
   // Figures that change every frame are refreshed a few times a second, not 60.
   setInterval(() => {
@@ -199,11 +294,7 @@ function wireFigures(player) {
     $('fps').textContent = s.running ? s.fps.toFixed(1) : 'paused';
     $('frame').textContent = s.frame;
     $('decision-ms').textContent = s.decisions ? `${s.decisionMs.toFixed(1)} ms` : '–';
-    if (s.mode === 'versus') {
-      $('hint').textContent = s.server === 'person'
-        ? 'Your serve: press Space (or click). After 2 seconds the game serves for you.'
-        : VERSUS_HINT;
-    }
+    $('saliency-ms').textContent = s.saliency ? `${s.saliencyMs.toFixed(1)} ms per map` : 'off';
   }, 250);
   showInfo(player.info());
 }
@@ -215,9 +306,61 @@ function showInfo(info) {
   if (info.backendNote) $('backend').textContent += ` — ${info.backendNote}`;
   $('renderer').textContent = info.renderer === 'webgpu' ? 'WebGPU (shaders/screen.wgsl)' : 'Canvas 2D';
   if (info.architecture) {
-    const steps = info.trainedSteps ? `, ${Number(info.trainedSteps).toLocaleString('en')} steps trained` : '';
-    $('network').textContent = `${info.architecture}${steps}`;
+    $('network').textContent = plainArchitecture(info.architecture);
+    $('network').title = info.architecture;
+    $('about-agent').textContent = aboutAgent(info);
   }
+}
+
+/** `in4x84x84 conv32k8s4 conv64k4s2 conv64k3s1 fc512 fc6` in words. */
+function plainArchitecture(text) {
+  const parts = text.split(' ');
+  const convs = parts.filter((p) => p.startsWith('conv')).map((p) => /^conv(\d+)/.exec(p)?.[1]);
+  const fcs = parts.filter((p) => p.startsWith('fc')).map((p) => p.slice(2));
+  const hidden = fcs.slice(0, -1);
+  const outputs = fcs.at(-1);
+  const words = [];
+  if (convs.length) words.push(`${convs.length} convolution layers (${convs.join(', ')} filters)`);
+  if (hidden.length) words.push(`${hidden.map((n) => `a ${n}-unit layer`).join(', ')}`);
+  if (outputs) words.push(`${outputs} outputs, one per move`);
+  if (parts.some((p) => p === 'ln')) words.push('layer norms');
+  return words.length ? words.join(', ') : text;
+}
+
+/** What the agent is and how it was trained, from the weights file's header. */
+function aboutAgent(info) {
+  const steps = info.trainedSteps ? Number(info.trainedSteps).toLocaleString('en') : null;
+  let text = 'The right, green paddle is played by a deep Q-network: a neural network that looks at the '
+    + 'last four screens and scores each joystick move. qarcade trained it from the pixels alone, '
+    + 'by trial and error against Pong’s built-in player';
+  if (steps) text += `, for ${steps} decisions`;
+  if (info.trainedMinutes) text += ` (${Math.round(info.trainedMinutes)} minutes of training on a 2-core CPU)`;
+  text += '.';
+  if (info.evalScore !== null && info.evalScore !== undefined) {
+    const score = info.evalScore;
+    text += ` In its last test it ${score >= 0 ? 'won' : 'lost'} by ${Math.abs(score).toFixed(1)} points a game on average (games go to 21).`;
+  }
+  return text;
+}
+
+/** The observation stack, one 84×84 grey canvas per frame. */
+function drawObservation(obs) {
+  if (!obs) return;
+  const canvases = document.querySelectorAll('.stack canvas');
+  const side = 84;
+  const frames = obs.length / (side * side);
+  canvases.forEach((canvas, k) => {
+    const f = k + Math.max(0, frames - canvases.length);
+    if (f >= frames) return;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    const image = ctx.createImageData(side, side);
+    for (let i = 0; i < side * side; i++) {
+      const v = obs[f * side * side + i];
+      image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = v;
+      image.data[4 * i + 3] = 255;
+    }
+    ctx.putImageData(image, 0, 0);
+  });
 }
 
 function buildQBars(actions) {
@@ -231,16 +374,34 @@ function buildQBars(actions) {
   }));
 }
 
-/** Bars scaled from the smallest Q-value to the largest: what matters is their order. */
+// The bars' half-width, in points: fixed at MIN_SCALE unless an advantage is larger, then
+// shrinking back slowly (1% a decision), so that a difference of 0.03 looks small.
+const MIN_SCALE = 0.25;
+let qScale = MIN_SCALE;
+
+/**
+ * Each move's advantage (its Q-value minus the mean over moves) as a bar from one zero line,
+ * on a fixed scale; the chosen move's Q-value (the points it expects) shown apart.
+ */
 function drawQ(player, q, action) {
   const items = $('qbars').children;
   if (items.length !== q.length) buildQBars(player.info().actions);
-  const lo = Math.min(...q);
-  const span = Math.max(...q) - lo || 1;
-  q.forEach((v, i) => {
+  const mean = q.reduce((a, b) => a + b, 0) / q.length;
+  const adv = q.map((v) => v - mean);
+  qScale = Math.max(MIN_SCALE, qScale * 0.99, ...adv.map(Math.abs));
+  const chosen = player.info().actions.findIndex((a) => a.id === action);
+  const sign = (v) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(3);
+  $('value').textContent = `Expected points to come: ${sign(q[chosen] ?? Math.max(...q))} (the chosen move's Q-value)`;
+  $('qscale').textContent = `Bars: Q minus the mean of the moves; each side spans ${qScale.toFixed(2)} points.`;
+  adv.forEach((a, i) => {
     const item = items[i];
-    item.querySelector('.fill').style.width = `${5 + (95 * (v - lo)) / span}%`;
-    item.querySelector('.value').textContent = v.toFixed(3);
+    const fill = item.querySelector('.fill');
+    const width = (50 * Math.min(Math.abs(a), qScale)) / qScale;
+    fill.style.left = a >= 0 ? '50%' : `${50 - width}%`;
+    fill.style.width = `${width}%`;
+    fill.classList.toggle('negative', a < 0);
+    item.querySelector('.value').textContent = sign(a);
+    item.title = `Q = ${q[i].toFixed(4)}`;
     item.classList.toggle('chosen', Number(item.dataset.action) === action);
   });
 }

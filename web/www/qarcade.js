@@ -24,6 +24,18 @@ const MAX_CATCH_UP = 4;
 /** Player B's ALE ids are player A's plus this; player B's NOOP is this. */
 const PLAYER_B_OFFSET = 18;
 const PLAYER_B_NOOP = PLAYER_B_OFFSET;
+/** How long the final score stays on screen before the next game starts. */
+export const GAME_OVER_MS = 4000;
+/**
+ * Saliency (occlusion, see Agent.occlusion in web/src/agent.rs): the observation is cut into
+ * cells of this many pixels (84 / 12 = 7 per side, 49 occluded copies in one batch), and a map
+ * is computed every this many decisions (~3 a second at 15 decisions a second), so that the
+ * page keeps its 60 frames/s on the CPU.
+ */
+export const SALIENCY_CELL = 12;
+export const SALIENCY_EVERY = 5;
+/** Frames the 'preview' game plays before its picture is shown (a real Pong screen). */
+const PREVIEW_FRAMES = 60;
 
 /** ALE's names of its 18 actions (the network's outputs are a subset, by id). */
 export const ACTION_NAMES = [
@@ -71,6 +83,8 @@ export function actionLabel(id) {
  * - `renderer`: 'auto', 'webgpu' or 'canvas2d': how the screen is drawn;
  * - `mode`: 'watch' (the agent against Pong's built-in player), 'versus' (against a person) or
  *   'attack' (against a second network, loaded with loadOpponentWeights: the adversary);
+ * - `difficulty`: versus mode, the person's paddle: 0 (normal) or 1 (the difficulty switch at
+ *   A: half as tall, harder to play);
  * - `wasmUrl`: where the wasm file is, if not in pkg/ next to this file (qarcade_web_bg.wasm,
  *   or qarcade_web_gpu_bg.wasm when the network will run on WebGPU);
  * - `shaderUrl`: where screen.wgsl is (default: shaders/screen.wgsl next to this file).
@@ -130,11 +144,19 @@ export class Player {
   #action = 0;
   #decisions = 0;
   #decisionMs = 0;
+  #difficulty = 0;
+  /** When the game ended (performance.now()), while its final score is on screen. */
+  #overSince = null;
+  #saliencyOn = false;
+  #saliency = null; // { map, cells, action } of the latest occlusion map
+  #saliencyMs = 0;
 
   /** Use createPlayer(); `wasm` is the loaded build's exports (loadBundle). */
-  constructor(canvas, renderer, { backend = 'auto', mode = 'watch', wasm, backendNote = null } = {}) {
+  constructor(canvas, renderer, { backend = 'auto', mode = 'watch', difficulty = 0, wasm, backendNote = null } = {}) {
     checkBackend(backend);
     checkMode(mode);
+    checkDifficulty(difficulty);
+    this.#difficulty = difficulty;
     this.#wasm = wasm;
     this.#backendNote = backendNote;
     this.#canvas = canvas;
@@ -168,6 +190,7 @@ export class Player {
     this.#agent = agent;
     this.#actionSet = [...agent.action_set()];
     this.#q = [];
+    this.#game?.set_frame_stack(agent.frame_stack());
     this.#emit('weights', this.info());
   }
 
@@ -198,8 +221,10 @@ export class Player {
    */
   async loadRom(source) {
     const bytes = await toBytes(source, 'ROM');
-    // Versus and attack play Pong's two-player game; watch the one-player game.
-    const game = new this.#wasm.Game(bytes, this.#mode !== 'watch');
+    // Versus and attack play Pong's two-player game; watch the one-player game. The person's
+    // paddle (the left one) has the left difficulty switch: bit 0.
+    const versus = this.#mode !== 'watch';
+    const game = new this.#wasm.Game(bytes, versus, this.#mode === 'versus' ? this.#difficulty : 0);
     if (this.#agent && this.#agent.game() !== game.name()) {
       const name = game.name();
       game.free();
@@ -207,17 +232,38 @@ export class Player {
     }
     await this.#idle();
     this.#game?.free();
+    // The observation stacks as many frames as the network reads.
+    if (this.#agent) game.set_frame_stack(this.#agent.frame_stack());
     this.#game = game;
     this.#rom = bytes;
     this.#lastScore = [...game.score()];
-    this.#renderer.draw(game);
+    this.#overSince = null;
+    this.#saliency = null;
+    this.#drawPreview(bytes, versus);
     this.#emit('rom', this.info());
+  }
+
+  /**
+   * The first picture: the console's state right after a reset is its start-up screen (odd
+   * colours, no field), so a throwaway copy of the game plays a second of no input and its
+   * screen is shown instead. The game itself is untouched: it starts from the reset state.
+   */
+  #drawPreview(bytes, versus) {
+    const preview = new this.#wasm.Game(bytes, versus, 0);
+    try {
+      for (let i = 0; i < PREVIEW_FRAMES; i++) preview.advance(PLAYER_B_NOOP);
+      this.#renderer.draw(preview);
+    } finally {
+      preview.free();
+    }
   }
 
   /** Whether weights and a ROM are loaded, so that start() can play. */
   get ready() { return Boolean(this.#game && this.#agent && (this.#mode !== 'attack' || this.#opponent)); }
   get running() { return this.#running; }
   get mode() { return this.#mode; }
+  get difficulty() { return this.#difficulty; }
+  get saliency() { return this.#saliencyOn; }
 
   /** Plays at 60 frames/s until stop(). */
   start() {
@@ -246,8 +292,9 @@ export class Player {
     this.stop();
     await this.#idle();
     this.#busy = (async () => {
-      while (!this.#game.decision_due()) await this.#frame();
-      do await this.#frame(); while (!this.#game.decision_due());
+      // Stepping skips the pause on a final score (the step starts the next game).
+      while (!this.#game.decision_due()) await this.#frame(false);
+      do await this.#frame(false); while (!this.#game.decision_due());
     })();
     try { await this.#busy; } catch (e) { this.#fail(e); } finally { this.#busy = null; }
   }
@@ -257,28 +304,72 @@ export class Player {
     checkMode(mode);
     if (mode === this.#mode) return;
     this.#mode = mode;
-    if (this.#rom) {
-      const running = this.#running;
-      this.stop();
-      await this.#idle();
-      await this.loadRom(this.#rom);
-      if (running) this.start();
-    }
+    if (this.#rom) await this.#newGame();
     this.#emit('mode', { mode });
+  }
+
+  /**
+   * Versus mode: the person's paddle, 0 (normal) or 1 (difficulty A: half as tall). Starts a
+   * new game (the switch is read at the start of a game).
+   */
+  async setDifficulty(difficulty) {
+    checkDifficulty(difficulty);
+    if (difficulty === this.#difficulty) return;
+    this.#difficulty = difficulty;
+    if (this.#rom && this.#mode === 'versus') await this.#newGame();
+    this.#emit('difficulty', { difficulty });
+  }
+
+  /** The game rebuilt from the loaded ROM (for a new mode or switch), playing on if it was. */
+  async #newGame() {
+    const running = this.#running;
+    this.stop();
+    await this.#idle();
+    await this.loadRom(this.#rom);
+    if (running) this.start();
+  }
+
+  /**
+   * Saliency on or off: while on, an occlusion map of the chosen action (see SALIENCY_CELL)
+   * comes with a 'saliency' event every SALIENCY_EVERY decisions.
+   */
+  setSaliency(on) {
+    this.#saliencyOn = Boolean(on);
+    if (!this.#saliencyOn) this.#saliency = null;
+    this.#emit('saliency', this.#saliency);
+  }
+
+  /** The agent's current observation: 4 stacked 84×84 grayscale frames, oldest first. */
+  observation() {
+    return this.#game ? this.#game.observation() : null;
+  }
+
+  /**
+   * A person's button (on-screen controls): `key` is 'up', 'down' or 'fire', `down` whether
+   * it is pressed. Like the keyboard, it counts only in versus mode while playing.
+   */
+  press(key, down) {
+    this.#controls.press(key, down);
   }
 
   /** A new game. */
   async reset() {
     await this.#idle();
     this.#game?.reset();
-    if (this.#game) this.#renderer.draw(this.#game);
+    this.#overSince = null;
+    // Paused, the picture until Play is a game screen (see #drawPreview); playing, the next
+    // frame replaces it anyway.
+    if (this.#game) this.#drawPreview(this.#rom, this.#mode !== 'watch');
   }
 
   /**
    * Subscribes to an event; returns a function that unsubscribes. Events: 'frame' (stats()
-   * after each frame), 'score' ({agent, opponent, scorer}), 'gameover' ({agent, opponent}),
-   * 'decision' ({qValues, action}), 'state' ({running}), 'mode', 'weights', 'opponent' (the
-   * adversary's architecture and trained steps), 'rom', 'error' (Error).
+   * after each frame), 'score' ({agent, opponent, scorer}), 'gameover' ({agent, opponent,
+   * tally: [agent's games, opponent's games]}, once per game; the final score stays on screen
+   * GAME_OVER_MS before the next game), 'decision' ({qValues, action, ms}), 'saliency'
+   * ({map, cells, action, ms} or null when turned off), 'state' ({running}), 'mode',
+   * 'difficulty', 'weights', 'opponent' (the adversary's architecture and trained steps),
+   * 'rom', 'error' (Error).
    */
   on(event, callback) {
     if (!this.#listeners.has(event)) this.#listeners.set(event, new Set());
@@ -296,6 +387,9 @@ export class Player {
       game: this.#game?.name() ?? null,
       architecture: agent?.architecture() ?? null,
       trainedSteps: agent?.trained_steps() ?? null,
+      // From the weights file's header, when the export knew them (null otherwise).
+      trainedMinutes: agent?.trained_minutes() ?? null,
+      evalScore: agent?.eval_score() ?? null,
       actions: this.#actionSet.map((id) => ({ id, label: actionLabel(id) })),
       mode: this.#mode,
       opponent: this.#opponent
@@ -320,8 +414,18 @@ export class Player {
       decisionMs: this.#decisionMs,
       running: this.#running,
       mode: this.#mode,
-      // Versus: who must serve now ('agent', 'person' or ''); serves forced after 2 s.
+      // Versus: who must serve now ('agent', 'person' or ''), and in how many frames the serve
+      // happens by itself (-1 while the ball is in play): the agent serves with the one-player
+      // game's timing, the person after 2 s.
       server: game ? game.server() : '',
+      serveIn: game ? game.serve_in() : -1,
+      // Whole games won since the ROM was loaded: [agent, opponent]; and whether the final
+      // score of a finished game is on screen.
+      tally: game ? [...game.tally()] : [0, 0],
+      gameOver: this.#overSince !== null,
+      difficulty: this.#difficulty,
+      saliency: this.#saliencyOn,
+      saliencyMs: this.#saliencyMs,
       // Attack: the adversary's current action (a player-B ALE id).
       opponentAction: this.#opponentAction,
       forcedServes: game ? [...game.forced_serves()] : [0, 0],
@@ -363,9 +467,19 @@ export class Player {
     }
   }
 
-  /** One emulated frame: a decision first if one is due, the frame, the picture, the events. */
-  async #frame() {
+  /**
+   * One emulated frame: a decision first if one is due, the frame, the picture, the events.
+   * After a game's last point the picture holds for GAME_OVER_MS (`hold`), then play goes on
+   * with a new game.
+   */
+  async #frame(hold = true) {
     const game = this.#game;
+    if (this.#overSince !== null) {
+      if (hold && performance.now() - this.#overSince < GAME_OVER_MS) return;
+      this.#overSince = null;
+      // A new game now, so that its first decision sees its first screen.
+      if (game.game_over()) game.reset();
+    }
     if (game.decision_due()) await this.#decide(game);
     let opponent = PLAYER_B_NOOP; // ignored by the game in watch mode
     if (this.#mode === 'versus') {
@@ -395,6 +509,17 @@ export class Player {
       this.#opponentAction = this.#opponentSet[this.#wasm.argmax(qo)] + PLAYER_B_OFFSET;
     }
     this.#emit('decision', { qValues: this.#q, action: this.#action, ms: this.#decisionMs });
+    if (this.#saliencyOn && this.#decisions % SALIENCY_EVERY === 1) await this.#occlude(game, q);
+  }
+
+  /** The occlusion map of the action just chosen (see SALIENCY_CELL). */
+  async #occlude(game, q) {
+    const t0 = performance.now();
+    const map = await this.#agent.occlusion(game.observation(), this.#wasm.argmax(q), SALIENCY_CELL);
+    this.#saliencyMs = performance.now() - t0;
+    const cells = Math.round(Math.sqrt(map.length));
+    this.#saliency = { map: [...map], cells, action: this.#action, ms: this.#saliencyMs };
+    this.#emit('saliency', this.#saliency);
   }
 
   #afterFrame(game) {
@@ -406,7 +531,11 @@ export class Player {
       this.#lastScore = score;
       this.#emit('score', { agent: score[0], opponent: score[1], scorer });
     }
-    if (game.game_over()) this.#emit('gameover', { agent: score[0], opponent: score[1] });
+    if (game.game_over()) {
+      // The game ends once: the next frame plays only after the pause (see #frame).
+      this.#overSince = performance.now();
+      this.#emit('gameover', { agent: score[0], opponent: score[1], tally: [...game.tally()] });
+    }
     if (this.#listeners.get('frame')?.size) this.#emit('frame', this.stats());
   }
 
@@ -478,6 +607,10 @@ export class Player {
 
 function checkBackend(backend) {
   if (!['auto', 'cpu', 'webgpu'].includes(backend)) throw new Error(`unknown backend ${backend}: use auto, cpu or webgpu`);
+}
+
+function checkDifficulty(difficulty) {
+  if (![0, 1].includes(difficulty)) throw new Error(`unknown difficulty ${difficulty}: use 0 (normal paddle) or 1 (small paddle)`);
 }
 
 function checkMode(mode) {

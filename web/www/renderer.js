@@ -31,12 +31,15 @@ export async function createRenderer(canvas, { prefer = 'auto', wasm, shaderUrl 
  * what the page would show.
  */
 async function canShowWebGpuCanvas() {
-  let device;
   try {
     const adapter = await navigator.gpu?.requestAdapter();
     if (!adapter) return false;
-    device = await adapter.requestDevice();
+    const device = await adapter.requestDevice();
     const scratch = document.createElement('canvas');
+    // Kept, not destroyed: the renderer reuses the device, and a destroyed (or collected)
+    // probe device makes headless Chromium's Dawn log "A valid external Instance reference no
+    // longer exists" once the page is idle.
+    probe = { device, scratch };
     scratch.width = scratch.height = 4;
     const ctx = scratch.getContext('webgpu');
     ctx.configure({ device, format: navigator.gpu.getPreferredCanvasFormat(), alphaMode: 'opaque' });
@@ -51,10 +54,11 @@ async function canShowWebGpuCanvas() {
     return a === 255 && g > 200 && r < 50;
   } catch {
     return false;
-  } finally {
-    device?.destroy();
   }
 }
+
+/** The probe's adapter device and scratch canvas (see canShowWebGpuCanvas). */
+let probe = null;
 
 /** Canvas 2D: the game's RGBA frame into a 160×210 bitmap, stretched onto the canvas. */
 class Canvas2dRenderer {
@@ -86,9 +90,13 @@ class WebGpuRenderer {
 
   static async create(canvas, wasm, shaderUrl) {
     if (!navigator.gpu) throw new Error('this browser has no WebGPU');
-    const adapter = await navigator.gpu.requestAdapter();
-    if (!adapter) throw new Error('WebGPU has no adapter here');
-    const device = await adapter.requestDevice();
+    let device = probe?.device;
+    if (probe) probe = null; // a device per renderer: the next one asks for its own
+    if (!device) {
+      const adapter = await navigator.gpu.requestAdapter();
+      if (!adapter) throw new Error('WebGPU has no adapter here');
+      device = await adapter.requestDevice();
+    }
     const response = await fetch(shaderUrl);
     if (!response.ok) throw new Error(`cannot load ${shaderUrl}: ${response.status}`);
     const code = await response.text();

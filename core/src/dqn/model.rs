@@ -626,7 +626,9 @@ pub fn frames_to_input(frames: &[u8], batch: usize, cfg: &NetConfig, device: &De
         }
     };
     let spare = &mut data.spare_capacity_mut()[..batch * per_image];
-    if batch >= 8 {
+    // Two threads for a large batch, except in a browser page (wasm32 has no threads there:
+    // the page's occlusion saliency sends a batch of 50).
+    if batch >= 8 && cfg!(not(target_arch = "wasm32")) {
         let half = batch / 2;
         let (a, b) = spare.split_at_mut(half * per_image);
         std::thread::scope(|scope| {
