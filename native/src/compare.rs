@@ -45,11 +45,27 @@ fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, String>) {
                 flatten(&key, v, out);
             }
         }
+        Value::Number(n) if n.is_f64() => {
+            // Config floats are f32, written out widened (0.9 as 0.8999999761581421): name
+            // them as the f32 they are.
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            let short = f as f32;
+            let text = if f64::from(short) == f {
+                format!("{short:?}")
+            } else {
+                n.to_string()
+            };
+            out.insert(prefix.to_string(), text);
+        }
         other => {
             out.insert(prefix.to_string(), other.to_string());
         }
     }
 }
+
+/// Config fields that say how long a run could go, not how it learns: runs compared here each
+/// stop at their own eval rule or budget, so these are left out of the legend.
+const NOT_RECIPE: [&str; 1] = ["total_steps"];
 
 /// For each config, `key=value` of the leaves in which the configs do not all agree (a key
 /// missing from a config reads as `null`), in key order.
@@ -68,6 +84,7 @@ pub fn differences(configs: &[Value]) -> Vec<Vec<String>> {
     };
     let varying: Vec<&String> = keys
         .into_iter()
+        .filter(|k| !NOT_RECIPE.contains(&k.as_str()))
         .filter(|k| flat.iter().any(|m| value(m, k) != value(&flat[0], k)))
         .collect();
     flat.iter()
@@ -252,6 +269,13 @@ mod tests {
         assert_eq!(d[0], ["gamma=0.99", "reward.paddle_return=0.0", "seed=1"]);
         assert_eq!(d[1], ["gamma=0.9", "reward.paddle_return=0.0", "seed=1"]);
         assert_eq!(d[2], ["gamma=0.99", "reward.paddle_return=0.5", "seed=2"]);
+        // f32 fields widened to f64 in config.json read as the f32; the run's budget is not
+        // a recipe difference.
+        let d = differences(&[
+            json!({"gamma": 0.9900000095367432, "total_steps": 2_500_000}),
+            json!({"gamma": 0.8999999761581421, "total_steps": 1_200_000}),
+        ]);
+        assert_eq!(d, [vec!["gamma=0.99"], vec!["gamma=0.9"]]);
         // A field an older run's config lacks reads as null.
         let d = differences(&[json!({"a": 1}), json!({"a": 1, "b": "x"})]);
         assert_eq!(d, [vec!["b=null"], vec!["b=x"]]);
