@@ -6,6 +6,7 @@
 pub mod bus;
 pub mod cart;
 pub mod cpu;
+mod fast;
 pub mod machine;
 pub mod palette;
 pub mod riot;
