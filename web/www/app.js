@@ -389,7 +389,8 @@ function drawQ(player, q, action) {
   const mean = q.reduce((a, b) => a + b, 0) / q.length;
   const adv = q.map((v) => v - mean);
   qScale = Math.max(MIN_SCALE, qScale * 0.99, ...adv.map(Math.abs));
-  const chosen = player.info().actions.findIndex((a) => a.id === action);
+  // The chosen move's bar (the bars carry their action ids): no info() call per decision.
+  const chosen = [...items].findIndex((item) => Number(item.dataset.action) === action);
   const sign = (v) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(3);
   $('value').textContent = `Expected points to come: ${sign(q[chosen] ?? Math.max(...q))} (the chosen move's Q-value)`;
   $('qscale').textContent = `Bars: Q minus the mean of the moves; each side spans ${qScale.toFixed(2)} points.`;
