@@ -134,7 +134,8 @@ export async function openPage(context, url, { allow = () => false } = {}) {
   page.on('pageerror', (e) => page.errors.push(`uncaught: ${e.message}`));
   page.requests = [];
   page.on('request', (request) => page.requests.push(request.url()));
-  await page.goto(url);
+  // 60 s: a busy 2-core machine may take long to load a fresh Chromium's first page.
+  await page.goto(url, { timeout: 60_000 });
   return page;
 }
 

@@ -129,7 +129,7 @@ describe('the page as a visitor meets it', () => {
       const maps = await page.evaluate(() => window.maps);
       assert.ok(maps.length >= 3, `${maps.length} maps in ~2 s`);
       assert.ok(maps.some((m) => m.some((v, i) => v !== maps[0][i])), 'the maps change');
-      // The page keeps its pace with saliency on (lenient, as in page.test.mjs).
+      // The page keeps its pace with saliency on (lenient, as in page.suite.mjs).
       const s0 = await stats(page);
       await sleep(3000);
       const fps = ((await stats(page)).frame - s0.frame) / 3;
