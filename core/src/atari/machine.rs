@@ -1,8 +1,9 @@
 //! The console: CPU + bus, and the frame loop (Stella's `TIA::update`).
 
-use super::bus::{Bus, CodeWindow};
+use super::bus::Bus;
 use super::cart::Cart;
 use super::cpu::Cpu;
+use super::fast;
 use super::rng::SystemRng;
 
 /// Most instructions one frame may run (Stella's `m6502().execute(25000)`).
@@ -57,48 +58,7 @@ impl Machine {
             INSTRUCTIONS_PER_FRAME
         };
         let mut bus = self.bus.fast(cap);
-        loop {
-            let pc = cpu.pc;
-            if bus.start_run(pc) {
-                // Straight-line runs (see `Cart::run_len`), one after another while the
-                // next one can start: each one's instructions are read where the one
-                // before it said (no address checks). A run ends after its last
-                // instruction, or sooner where the CPU must stop or a bank switch took its
-                // bytes away (the rest is given back to the count).
-                loop {
-                    debug_assert!(bus.bus.cart.in_run(bus.run_next));
-                    // SAFETY: the run's instructions advance the pointer by their lengths
-                    // until the one that ends the run (`Cpu::run_step` stops there, or
-                    // starts the next run), or set it to the cartridge's stop marker.
-                    let bytes = unsafe { Cart::run_bytes(bus.run_next) };
-                    // `cpu.pc` may be stale here (see `Cpu::run_step`): the window only
-                    // takes code bytes at offsets from it.
-                    let mut w = CodeWindow {
-                        pc: cpu.pc,
-                        bytes,
-                        fast: &mut bus,
-                        db: 0,
-                    };
-                    if cpu.run_step(&mut w, bytes as u8) {
-                        break;
-                    }
-                }
-                continue;
-            }
-            // One instruction at a time: the countdown goes below 0 once the cap is spent
-            // (or the CPU must stop).
-            bus.left -= 1;
-            if bus.left < 0 {
-                break;
-            }
-            match CodeWindow::at(&mut bus, pc) {
-                Some(mut w) => {
-                    cpu.step_unjammed_specialised(&mut w);
-                    w.end();
-                }
-                None => cpu.step_unjammed(&mut bus),
-            }
-        }
+        fast::run_cpu(&mut cpu, &mut bus);
         bus.finish();
         self.cpu = cpu;
         self.bus.tia.finish_update(self.bus.cycles);

@@ -1322,6 +1322,7 @@ fn run_stops_on_request_and_limit() {
 /// and the ones that end a run are the ones that can go anywhere else.
 #[test]
 fn run_kinds_and_lengths() {
+    use crate::atari::fast::run_step::{RunKind, OP_LEN, RUN_KIND};
     let mut rng = Rng(0x5eed);
     for op in 0..=255u8 {
         for _ in 0..64 {

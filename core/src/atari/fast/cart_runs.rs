@@ -3,8 +3,8 @@
 //! the CPU reads a run's instructions straight from the ROM. Nothing here changes what the
 //! cartridge does; it only lets the frame loop skip per-byte bus reads where the code is ROM.
 
+use super::run_step::{RunKind, OP_LEN, RUN_KIND};
 use crate::atari::cart::Cart;
-use crate::atari::cpu::{RunKind, OP_LEN, RUN_KIND};
 use crate::atari::riot::is_timer_poll;
 
 /// The run tables of a cartridge's banks.
