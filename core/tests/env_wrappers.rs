@@ -198,17 +198,17 @@ fn fire_is_pressed_after_every_lost_life_and_only_where_it_applies() {
 }
 
 #[test]
-fn rewards_are_clipped_and_reported_raw() {
+fn rewards_are_reported_unclipped() {
     let mut g = ScriptedGame::new();
     g.rewards = vec![(2, 5), (3, 2), (7, -3), (9, 0)];
     let mut env = AtariEnv::from_game(g, &plain(), 0);
     env.reset();
     let t = env.step(0);
-    assert_eq!((t.reward, t.raw_reward), (1.0, 7));
+    assert_eq!(t.reward, 7);
     let t = env.step(0);
-    assert_eq!((t.reward, t.raw_reward), (-1.0, -3));
+    assert_eq!(t.reward, -3);
     let t = env.step(0);
-    assert_eq!((t.reward, t.raw_reward), (0.0, 0));
+    assert_eq!(t.reward, 0);
 }
 
 #[test]
@@ -264,7 +264,7 @@ fn episode_info_covers_the_whole_game_across_lives() {
     assert_eq!(steps, 7);
     env.reset();
     let t = env.step(0);
-    assert_eq!(t.raw_reward, 10, "a real reset restarted the game");
+    assert_eq!(t.reward, 10, "a real reset restarted the game");
 }
 
 #[test]

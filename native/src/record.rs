@@ -43,7 +43,7 @@ pub fn record(args: RecordArgs) -> Result<(i64, u32)> {
         }
         let a = learner.act(env.obs(), args.epsilon, &mut rng);
         let t = env.step(a);
-        score += t.raw_reward as i64;
+        score += t.reward as i64;
         steps += 1;
         if t.done() {
             break;

@@ -192,7 +192,7 @@ fn pipeline_parity(python: &str, game: &str, env_id: &str, steps: u32) {
             Some(a) => {
                 let t = env.step(a);
                 let theirs = (r.reward, r.terminated, r.truncated);
-                let ours = (t.raw_reward, t.terminated, t.truncated);
+                let ours = (t.reward, t.terminated, t.truncated);
                 assert_eq!(
                     ours, theirs,
                     "{game} record {i}: (reward, terminated, truncated)"

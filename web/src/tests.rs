@@ -33,7 +33,7 @@ fn observation_matches_the_training_pipeline() {
             reward += game.advance(0);
         }
         let t = env.step(a);
-        assert_eq!(reward, t.reward as i32, "step {step}");
+        assert_eq!(reward, t.reward, "step {step}");
         assert_eq!(game.observation(), env.obs(), "step {step}");
     }
 }

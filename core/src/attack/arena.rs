@@ -313,8 +313,8 @@ mod tests {
         let mut rewards = Vec::new();
         while rewards.is_empty() {
             let t = arena.step(0, 0);
-            if t.raw_reward != 0 {
-                rewards.push(t.raw_reward);
+            if t.reward != 0 {
+                rewards.push(t.reward);
             }
         }
         assert_eq!(rewards, [-1]);

@@ -125,7 +125,7 @@ impl DqnEnv for AttackEnv {
             });
         }
         EnvStep {
-            reward: t.raw_reward as f32,
+            reward: t.reward as f32,
             terminated: t.terminated,
             truncated: t.truncated,
             returns: t.returns,

@@ -4,8 +4,8 @@ use super::max_and_skip::DEFAULT_FRAME_SKIP;
 use super::noop_reset::DEFAULT_NOOP_MAX;
 use super::time_limit::DEFAULT_MAX_EPISODE_FRAMES;
 use super::{
-    clip_reward, split_seed, AleFrames, Env, EpisodicLife, FireReset, FrameStack, MaxAndSkip,
-    NoopReset, Resize, Tap, TimeLimit, FRAME_LEN, OBS_SIZE,
+    split_seed, AleFrames, Env, EpisodicLife, FireReset, FrameStack, MaxAndSkip, NoopReset, Resize,
+    Tap, TimeLimit, FRAME_LEN, OBS_SIZE,
 };
 use crate::ale::{Ale, AleConfig, AleError};
 use crate::frame_stack::DEFAULT_FRAME_STACK;
@@ -115,10 +115,9 @@ pub struct EpisodeInfo {
 /// ([`AtariEnv::frame`], [`AtariEnv::obs`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Transition {
-    /// Clipped reward (-1, 0, +1): what DQN learns from.
-    pub reward: f32,
-    /// The game's reward over the step.
-    pub raw_reward: i32,
+    /// The game's reward over the step, unclipped. The learner clips it where it learns
+    /// from it (`dqn::RewardShaping`, the one place rewards are clipped).
+    pub reward: i32,
     /// The agent's episode ended inside the game: a lost life (with episodic life) or
     /// game over. Do not bootstrap from the next state.
     pub terminated: bool,
@@ -139,7 +138,8 @@ impl Transition {
 }
 
 /// An Atari game behind the full preprocessing pipeline: 84×84 grayscale frames, skip 4
-/// with max-pool, no-op starts, episodic life, FIRE reset, reward clipping, frame stack.
+/// with max-pool, no-op starts, episodic life, FIRE reset, frame stack. Rewards are the
+/// game's own (the learner clips them).
 /// Agent actions are indices into the game's minimal action set.
 ///
 /// Observations come in two forms, both views into the env (no copies handed out):
@@ -208,7 +208,7 @@ impl AtariEnv {
         AtariEnv::from_chain(chain, config.frame_stack)
     }
 
-    /// Frame stacking, reward clipping and statistics over a hand-built chain whose
+    /// Frame stacking and statistics over a hand-built chain whose
     /// observations are 84×84.
     pub fn from_chain(chain: Box<dyn Env>, frame_stack: usize) -> AtariEnv {
         assert_eq!(
@@ -274,8 +274,7 @@ impl AtariEnv {
         });
         self.game_ended = game_ended;
         Transition {
-            reward: clip_reward(s.reward),
-            raw_reward: s.reward,
+            reward: s.reward,
             terminated: s.terminated,
             truncated: s.truncated,
             returns: s.returns,

@@ -138,7 +138,7 @@ impl crate::dqn::Env for DqnAtariEnv {
             self.finished = Some(info);
         }
         EnvStep {
-            reward: t.raw_reward as f32,
+            reward: t.reward as f32,
             terminated: t.terminated,
             truncated: t.truncated,
             returns: t.returns,

@@ -15,7 +15,7 @@
 //! | FIRE | [`FireReset`] | press FIRE after each reset in games that wait for it |
 //! | resize | [`Resize`] | 210×160 → 84×84, exactly as OpenCV's `INTER_AREA` |
 //!
-//! then, outside the [`Env`] chain, [`clip_reward`] and [`FrameStack`]. [`AtariEnv`] wires
+//! then, outside the [`Env`] chain, [`FrameStack`]. [`AtariEnv`] wires
 //! them together for the trainer, and [`VecEnv`] steps many on threads.
 //!
 //! Every layer implements [`Env`]: actions are ALE action ids (`u8`, see
@@ -44,7 +44,6 @@ pub mod frames;
 pub mod max_and_skip;
 pub mod noop_reset;
 pub mod resize;
-pub mod reward;
 pub mod scripted;
 pub mod tap;
 pub mod time_limit;
@@ -58,7 +57,6 @@ pub use frames::AleFrames;
 pub use max_and_skip::MaxAndSkip;
 pub use noop_reset::NoopReset;
 pub use resize::{AreaResize, Resize};
-pub use reward::clip_reward;
 pub use scripted::ScriptedGame;
 pub use tap::Tap;
 pub use time_limit::TimeLimit;
