@@ -85,3 +85,47 @@ fn an_env_restored_from_its_inputs_continues_bit_for_bit() {
     wrong.push(200); // not an action of Pong's six
     assert!(b.restore_state(&wrong).is_err());
 }
+
+/// Every field of the run's env config reaches the preprocessing pipeline (FIRE reset, mode
+/// and difficulty included), and a run's config written before those fields existed still
+/// reads, with the defaults it trained with.
+#[test]
+fn the_env_config_reaches_the_pipeline() {
+    use qarcade_core::env::FireMode;
+    let mut cfg = small_config();
+    cfg.env.fire_reset = Some(false);
+    cfg.env.mode = Some(1);
+    cfg.env.difficulty = 1;
+    cfg.env.max_pool = false;
+    let a = DqnAtariEnv::atari_config(&cfg.env, 2);
+    assert_eq!(
+        (
+            a.fire_reset,
+            a.mode,
+            a.difficulty,
+            a.max_pool,
+            a.frame_stack
+        ),
+        (FireMode::Never, Some(1), 1, false, 2)
+    );
+    cfg.env.fire_reset = Some(true);
+    assert_eq!(
+        DqnAtariEnv::atari_config(&cfg.env, 4).fire_reset,
+        FireMode::Always
+    );
+    cfg.env.fire_reset = None;
+    assert_eq!(
+        DqnAtariEnv::atari_config(&cfg.env, 4).fire_reset,
+        FireMode::Auto
+    );
+
+    let old = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/pong-solved/seed1/config.json"
+    );
+    let old: Config = serde_json::from_str(&std::fs::read_to_string(old).unwrap()).unwrap();
+    assert_eq!(
+        (old.env.fire_reset, old.env.mode, old.env.difficulty),
+        (None, None, 0)
+    );
+}

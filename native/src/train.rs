@@ -188,6 +188,8 @@ pub fn run_training<T: Task>(args: &TrainArgs, task: &T, out: PathBuf) -> Result
                 out.display()
             );
         }
+        // The envs first: a game that refuses the config (a mode it lacks) leaves no folder.
+        let envs = envs_for(&cfg)?;
         std::fs::create_dir_all(&out)
             .with_context(|| format!("cannot create {}", out.display()))?;
         write_atomic(
@@ -195,7 +197,6 @@ pub fn run_training<T: Task>(args: &TrainArgs, task: &T, out: PathBuf) -> Result
             serde_json::to_string_pretty(&cfg)?.as_bytes(),
         )?;
         write_atomic(&run.metrics(), b"")?;
-        let envs = envs_for(&cfg)?;
         Trainer::new(cfg, envs, &device)
     };
     let cfg = trainer.cfg.clone();

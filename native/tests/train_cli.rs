@@ -287,6 +287,9 @@ fn bad_input_fails_in_one_line_and_overwrites_nothing() {
         ("reward.paddle_return=-0.5", "reward.paddle_return"),
         ("net.convs=[]", "net.convs"),
         ("net=resnet", "dqn2013"),
+        ("env.difficulty=7", "env.difficulty"),
+        // In range for the config, but not a mode Pong has: the game says so.
+        ("env.mode=99", "mode 99 is not available for pong"),
     ] {
         one_line_error(&train(&run, 100, &["--set", set]), field);
         assert!(

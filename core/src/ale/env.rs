@@ -69,6 +69,8 @@ pub enum AleError {
         difficulty: u8,
         available: &'static [u8],
     },
+    #[error("{game} has no FIRE as its action 1 to press after each reset (env.fire_reset: use null or false)")]
+    NoFire { game: &'static str },
     #[error("{game} cannot be played two against one another here: only Pong can")]
     NoVersus { game: &'static str },
 }

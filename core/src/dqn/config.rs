@@ -95,6 +95,17 @@ pub struct EnvConfig {
     pub repeat_action_probability: f32,
     /// Truncate episodes after this many agent steps (None = no limit).
     pub max_episode_steps: Option<u64>,
+    /// Press FIRE after each reset: `null` where the game needs it (FIRE is its action 1
+    /// and it has at least 3 actions, as SB3 decides), `true` always, `false` never.
+    #[serde(default)]
+    pub fire_reset: Option<bool>,
+    /// The game mode (`null`: ALE's default for the game). The game decides which exist:
+    /// an unknown one is an error when the env starts.
+    #[serde(default)]
+    pub mode: Option<u8>,
+    /// The agent's difficulty switch (0: B, the default; 1: A, e.g. a smaller paddle).
+    #[serde(default)]
+    pub difficulty: u8,
 }
 
 impl EnvConfig {
@@ -107,6 +118,9 @@ impl EnvConfig {
             terminal_on_life_loss: false,
             repeat_action_probability: 0.0,
             max_episode_steps: Some(27_000),
+            fire_reset: None,
+            mode: None,
+            difficulty: 0,
         }
     }
 }
@@ -450,6 +464,7 @@ impl Config {
             "env.max_episode_steps",
             "at least 1 (or null)",
         )?;
+        check(e.difficulty <= 3, "env.difficulty", "between 0 and 3")?;
         Ok(())
     }
 }

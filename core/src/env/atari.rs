@@ -18,7 +18,7 @@ pub enum FireMode {
     /// three actions.
     #[default]
     Auto,
-    /// Always (panics if the game has no FIRE action 1).
+    /// Always ([`AtariEnv::new`] refuses a game without FIRE as action 1).
     Always,
     Never,
 }
@@ -164,6 +164,13 @@ impl AtariEnv {
     /// A game from its ROM image. `seed` drives the no-op starts and sticky actions.
     pub fn new(rom: &[u8], config: &AtariConfig, seed: u64) -> Result<AtariEnv, AleError> {
         let ale = Ale::new(rom, &config.ale_config(seed), false)?;
+        if config.fire_reset == FireMode::Always
+            && !FireReset::<Box<dyn Env>>::applies(ale.minimal_actions())
+        {
+            return Err(AleError::NoFire {
+                game: ale.spec().name,
+            });
+        }
         Ok(AtariEnv::from_game(AleFrames::new(ale), config, seed))
     }
 

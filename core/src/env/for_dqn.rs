@@ -6,7 +6,7 @@
 //! restoring replays them on a fresh emulator (the emulator is deterministic), so a
 //! checkpoint taken mid-game resumes exactly without serializing the machine.
 
-use super::atari::{AtariConfig, AtariEnv, EpisodeInfo};
+use super::atari::{AtariConfig, AtariEnv, EpisodeInfo, FireMode};
 use super::split_seed;
 use super::time_limit::DEFAULT_MAX_EPISODE_FRAMES;
 use crate::ale::AleError;
@@ -89,7 +89,13 @@ impl DqnAtariEnv {
             max_episode_frames: env.max_episode_steps.map_or(0, |s| {
                 (s * env.frame_skip as u64).min(u32::MAX as u64) as u32
             }),
-            ..AtariConfig::default()
+            fire_reset: match env.fire_reset {
+                None => FireMode::Auto,
+                Some(true) => FireMode::Always,
+                Some(false) => FireMode::Never,
+            },
+            mode: env.mode,
+            difficulty: env.difficulty,
         }
     }
 
