@@ -3,7 +3,7 @@
 //! - [`atari`]: the Atari 2600 itself (CPU, TIA, RIOT, cartridges). It knows nothing of RL.
 //! - [`ale`]: the Arcade Learning Environment's semantics on top of the machine: games'
 //!   rewards, terminals and action sets, ALE's reset sequence, paddles, sticky actions.
-//! - [`env`]: DeepMind preprocessing and vector envs. [`frame_stack`]: the one frame stack
+//! - [`env`](mod@env): DeepMind preprocessing and vector envs. [`frame_stack`]: the one frame stack
 //!   (training, replay, evaluation, recording, the page).
 //! - [`dqn`]: the learner (Burn; knows nothing of Atari).
 //! - [`attack`]: adversarial policies against a frozen Pong agent, on `env` and `dqn`.

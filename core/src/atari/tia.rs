@@ -986,7 +986,7 @@ impl Tia {
     }
 
     /// Whether writing `value` to register `r` leaves every register as it is (what
-    /// [`Tia::fast_match`] tells).
+    /// [`fast_match`] tells).
     fn write_keeps_registers(&self, r: u16, value: u8) -> bool {
         let on = value & 0x02 != 0;
         match r {

@@ -6,7 +6,7 @@
 //!   it per env, sampled as one buffer.
 //! - [`learner`]: the DQN update (target net, Double DQN, Huber/squared, Adam + global clipping).
 //! - [`trainer`]: the training loop over N [`trainer::Env`]s stepped together, and
-//!   [`evaluate`](trainer::evaluate) (one batched forward for all envs).
+//!   [`evaluate`] (one batched forward for all envs).
 //! - [`schedule`]: epsilon schedules. [`rng`]: the seeded RNG everything draws from.
 //! - [`checkpoint`]: atomic, checksummed save/load of a whole run.
 //! - [`web_weights`]: the compact file `qarcade export --web` writes for the browser.

@@ -11,8 +11,8 @@
 //! returns the byte of the bank switched to.
 //!
 //! Here: the cartridge as the bus sees it (mapping, bank switching, reset). Beside it:
-//! [`scheme`] (the schemes' sizes and hotspots; the five differ only in those, so one
-//! parameterised mapper serves them all, where Stella has a class each), [`detect`] (Stella's
+//! `scheme` (the schemes' sizes and hotspots; the five differ only in those, so one
+//! parameterised mapper serves them all, where Stella has a class each), `detect` (Stella's
 //! auto-detection), and, in `atari::fast::cart_runs`, the run tables the frame loop's fast
 //! path reads instructions through.
 
