@@ -2,6 +2,8 @@
 
 /// DeepMind's stack depth.
 pub const DEFAULT_FRAME_STACK: usize = 4;
+/// The deepest stack a network (and so a weights file, and the page) may ask for.
+pub const MAX_FRAME_STACK: usize = 16;
 
 /// The last `k` frames, oldest first, contiguous: `[k, h, w]` row-major, ready to be a
 /// network input.

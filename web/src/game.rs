@@ -14,6 +14,7 @@ use qarcade_core::ale::pong_versus::{ram as pong_ram, ServeRule, Side, VERSUS_MO
 use qarcade_core::ale::{roms, Ale, AleConfig};
 use qarcade_core::atari::palette;
 use qarcade_core::env::{AreaResize, FrameStack, FRAME_LEN};
+use qarcade_core::frame_stack::{DEFAULT_FRAME_STACK, MAX_FRAME_STACK};
 use sha1::{Digest, Sha1};
 use wasm_bindgen::prelude::*;
 
@@ -21,9 +22,7 @@ use wasm_bindgen::prelude::*;
 pub const FRAME_SKIP: u32 = 4;
 /// Observations stacked per decision until [`Game::set_frame_stack`] says otherwise (the
 /// default network's depth).
-pub const STACK: usize = 4;
-/// The deepest stack a page accepts (weights files are checked against a similar bound).
-const MAX_STACK: usize = 16;
+pub const STACK: usize = DEFAULT_FRAME_STACK;
 const PIXELS: usize = SCREEN_HEIGHT * SCREEN_WIDTH;
 
 /// A game on the emulated console, as the page plays it.
@@ -302,9 +301,9 @@ impl Game {
 impl Game {
     /// [`Game::set_frame_stack`], with its refusal as a plain message.
     pub(crate) fn stack_depth(&mut self, depth: usize) -> Result<(), String> {
-        if !(1..=MAX_STACK).contains(&depth) {
+        if !(1..=MAX_FRAME_STACK).contains(&depth) {
             return Err(format!(
-                "a stack of {depth} frames: the page takes 1 to {MAX_STACK}"
+                "a stack of {depth} frames: the page takes 1 to {MAX_FRAME_STACK}"
             ));
         }
         if depth != self.stack.depth() {

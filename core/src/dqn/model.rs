@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::params::{host_vec, param_tensor, ParamData};
 use super::rng::Rng;
+use crate::frame_stack::MAX_FRAME_STACK;
 
 /// One convolution layer: `channels` output maps, square `kernel`, `stride`, no padding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,8 +165,8 @@ impl NetConfig {
     /// one line naming the field and the accepted range.
     pub fn validate(&self) -> Result<(), String> {
         let bad = |field: &str, accepted: &str| Err(format!("net.{field}: must be {accepted}"));
-        if !(1..=16).contains(&self.frame_stack) {
-            return bad("frame_stack", "between 1 and 16");
+        if !(1..=MAX_FRAME_STACK).contains(&self.frame_stack) {
+            return bad("frame_stack", &format!("between 1 and {MAX_FRAME_STACK}"));
         }
         if !(1..=512).contains(&self.height) || !(1..=512).contains(&self.width) {
             return bad("height/width", "between 1 and 512");
