@@ -3,6 +3,8 @@
 //! - [`atari`]: the Atari 2600 itself (CPU, TIA, RIOT, cartridges). It knows nothing of RL.
 //! - [`ale`]: the Arcade Learning Environment's semantics on top of the machine: games'
 //!   rewards, terminals and action sets, ALE's reset sequence, paddles, sticky actions.
+//! - [`rl_env`]: the one environment trait ([`rl_env::Env`], [`rl_env::Step`]) that games,
+//!   preprocessing layers and the trainer share, so `dqn` needs nothing of `env`.
 //! - [`env`](mod@env): DeepMind preprocessing and vector envs. [`frame_stack`]: the one frame stack
 //!   (training, replay, evaluation, recording, the page).
 //! - [`dqn`]: the learner (Burn; knows nothing of Atari).
@@ -18,3 +20,4 @@ pub mod attack;
 pub mod dqn;
 pub mod env;
 pub mod frame_stack;
+pub mod rl_env;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use burn::tensor::Device;
 use qarcade_core::dqn::catch::Catch;
 use qarcade_core::dqn::checkpoint::{self, CheckpointError};
-use qarcade_core::dqn::{Config, NetConfig, Trainer};
+use qarcade_core::dqn::{Config, Env, NetConfig, Step, Trainer};
 
 fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("qarcade-dqn-{name}-{}", std::process::id()));
@@ -135,4 +135,49 @@ fn bad_files_give_one_line_errors_and_are_left_alone() {
     let nowhere = dir.join("no/such/dir/run.ckpt");
     assert!(checkpoint::save(&nowhere, "catch", &t, false).is_err());
     assert_eq!(std::fs::read(&path).unwrap(), good);
+}
+
+/// The catch game behind a layer that keeps no state of its own to save (as the env
+/// module's preprocessing wrappers): the trait's default says it cannot save.
+struct Unsaveable(Catch);
+
+impl Env for Unsaveable {
+    fn reset(&mut self) {
+        self.0.reset()
+    }
+    fn step(&mut self, action: u8) -> Step {
+        self.0.step(action)
+    }
+    fn observe(&mut self) -> &[u8] {
+        self.0.observe()
+    }
+    fn obs_shape(&self) -> (usize, usize) {
+        self.0.obs_shape()
+    }
+    fn action_set(&self) -> &[u8] {
+        self.0.action_set()
+    }
+    fn game_over(&self) -> bool {
+        self.0.game_over()
+    }
+}
+
+/// Every env the trainer steps goes through the one `Env` trait; one that cannot save its
+/// state makes a checkpoint fail with one line naming it, and leaves no file behind, instead
+/// of writing a checkpoint that could not resume.
+#[test]
+fn an_env_that_cannot_save_its_state_gives_an_error_and_no_file() {
+    let dir = tmpdir("unsaveable");
+    let path = dir.join("run.ckpt");
+    let envs = games().into_iter().map(Unsaveable).collect();
+    let mut t = Trainer::new(config(NetConfig::catch()), envs, &Device::flex());
+    for _ in 0..20 {
+        t.step();
+    }
+    let e = checkpoint::save(&path, "catch", &t, false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("Unsaveable") && e.contains("cannot save"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
 }

@@ -278,6 +278,11 @@ impl Arena {
     pub fn num_actions(&self) -> usize {
         self.env.num_actions()
     }
+
+    /// Pong's minimal actions (ALE ids) behind the players' action indices.
+    pub fn action_set(&self) -> &[u8] {
+        self.env.action_set()
+    }
 }
 
 #[cfg(test)]

@@ -15,9 +15,9 @@ use super::arena::{Arena, GameStats};
 use super::player::{Player, View};
 use crate::ale::pong_versus::Side;
 use crate::ale::AleError;
-use crate::dqn::{Env as DqnEnv, EnvStep};
-use crate::env::for_dqn::{decode_replay_state, encode_replay_state};
+use crate::env::for_dqn::{action_index, decode_replay_state, encode_replay_state};
 use crate::env::{split_seed, AtariConfig, EpisodeInfo};
+use crate::rl_env::{Env, Step};
 
 /// The log's mark for a reset (action indices are below 6).
 const RESET: u8 = 255;
@@ -97,11 +97,7 @@ impl AttackEnv {
     }
 }
 
-impl DqnEnv for AttackEnv {
-    fn n_actions(&self) -> usize {
-        self.arena.num_actions()
-    }
-
+impl Env for AttackEnv {
     fn reset(&mut self) {
         if self.game_over {
             self.arena = self.new_game(self.games);
@@ -113,7 +109,13 @@ impl DqnEnv for AttackEnv {
         self.log.push(RESET);
     }
 
-    fn step(&mut self, action: usize) -> EnvStep {
+    /// The adversary plays `action` (an ALE id of Pong's minimal set) against the victim's
+    /// choice on the same observation.
+    ///
+    /// # Panics
+    /// If `action` is not in [`Env::action_set`] (a caller's bug: agents pick from that set).
+    fn step(&mut self, action: u8) -> Step {
+        let action = action_index(self.arena.action_set(), action);
         let victim = self.victim_action();
         self.log.extend([victim as u8, action as u8]);
         let t = self.arena.step(victim, action);
@@ -124,20 +126,33 @@ impl DqnEnv for AttackEnv {
                 stats: self.arena.stats(),
             });
         }
-        EnvStep {
-            reward: t.reward as f32,
+        Step {
+            reward: t.reward,
             terminated: t.terminated,
             truncated: t.truncated,
             returns: t.returns,
         }
     }
 
-    fn frame(&self) -> &[u8] {
+    /// The newest 84×84 frame.
+    fn observe(&mut self) -> &[u8] {
         self.arena.frame()
     }
 
-    fn save_state(&self) -> Vec<u8> {
-        encode_replay_state(self.games, self.game_over, &self.log)
+    fn obs_shape(&self) -> (usize, usize) {
+        (crate::env::OBS_SIZE, crate::env::OBS_SIZE)
+    }
+
+    fn action_set(&self) -> &[u8] {
+        self.arena.action_set()
+    }
+
+    fn game_over(&self) -> bool {
+        self.game_over
+    }
+
+    fn save_state(&self) -> Result<Vec<u8>, String> {
+        Ok(encode_replay_state(self.games, self.game_over, &self.log))
     }
 
     fn restore_state(&mut self, state: &[u8]) -> Result<(), String> {
@@ -219,7 +234,8 @@ mod tests {
                 must_serve: false,
             })
         };
-        let actions: Vec<usize> = (0..900).map(|_| pick()).collect();
+        let set = a.action_set().to_vec();
+        let actions: Vec<u8> = (0..900).map(|_| set[pick()]).collect();
         a.reset();
         let mut rewards = Vec::new();
         for &x in &actions[..400] {
@@ -227,9 +243,9 @@ mod tests {
         }
         assert_eq!(asked.load(Ordering::Relaxed), 400, "one question per step");
         // Restore a's state into b: the replay does not ask the victim.
-        b.restore_state(&a.save_state()).unwrap();
+        b.restore_state(&a.save_state().unwrap()).unwrap();
         assert_eq!(asked.load(Ordering::Relaxed), 400);
-        assert_eq!(a.frame(), b.frame());
+        assert_eq!(a.observe(), b.observe());
         for &x in &actions[400..] {
             let (ra, rb) = (a.step(x), b.step(x));
             assert_eq!(ra, rb);
@@ -237,15 +253,15 @@ mod tests {
             if ra.terminated || ra.truncated {
                 break;
             }
-            assert_eq!(a.frame(), b.frame());
+            assert_eq!(a.observe(), b.observe());
         }
         assert!(
-            rewards.iter().any(|&r| r != 0.0),
+            rewards.iter().any(|&r| r != 0),
             "points were played: {} steps",
             rewards.len()
         );
         assert!(b.restore_state(&[1, 2, 3]).is_err());
-        let mut wrong = a.save_state();
+        let mut wrong = a.save_state().unwrap();
         wrong.push(99);
         assert!(b.restore_state(&wrong).is_err());
     }

@@ -11,7 +11,7 @@
 //! - [`arena`]: one two-player game behind the DeepMind preprocessing both players see
 //!   (the victim exactly as in its training), the serve rule of
 //!   [`crate::ale::pong_versus`], and per-game statistics.
-//! - [`env`](mod@env): the arena as the adversary's [`crate::dqn::Env`], the victim inside it.
+//! - [`env`](mod@env): the arena as the adversary's [`crate::rl_env::Env`], the victim inside it.
 //! - [`activations`]: the victim's hidden-layer activations in whole games against an
 //!   opponent (for the density model of `qarcade attack activations`).
 //! - [`mask`]: the masked victim's view (the opponent's paddle frozen).

@@ -8,7 +8,7 @@
 //! agent learns from pixels through the same replay, frame stack and learner as on Atari.
 
 use super::rng::Rng;
-use super::trainer::{Env, EnvStep};
+use crate::rl_env::{Env, Step};
 
 pub const ROWS: usize = 10;
 pub const COLS: usize = 5;
@@ -54,11 +54,10 @@ impl Catch {
     }
 }
 
-impl Env for Catch {
-    fn n_actions(&self) -> usize {
-        3
-    }
+/// The catch game's actions: left, stay, right.
+const ACTIONS: [u8; 3] = [0, 1, 2];
 
+impl Env for Catch {
     fn reset(&mut self) {
         self.ball_row = 0;
         self.ball_col = self.rng.below(COLS as u64) as usize;
@@ -66,7 +65,7 @@ impl Env for Catch {
         self.render();
     }
 
-    fn step(&mut self, action: usize) -> EnvStep {
+    fn step(&mut self, action: u8) -> Step {
         match action {
             0 => self.paddle = self.paddle.saturating_sub(1),
             2 => self.paddle = (self.paddle + 1).min(COLS - 1),
@@ -75,30 +74,43 @@ impl Env for Catch {
         self.ball_row += 1;
         let done = self.ball_row == ROWS - 1;
         let reward = match (done, self.ball_col == self.paddle) {
-            (false, _) => 0.0,
-            (true, true) => 1.0,
-            (true, false) => -1.0,
+            (false, _) => 0,
+            (true, true) => 1,
+            (true, false) => -1,
         };
         self.render();
-        EnvStep {
+        Step {
             reward,
             terminated: done,
             truncated: false,
-            returns: (reward > 0.0) as u32,
+            returns: (reward > 0) as u32,
         }
     }
 
-    fn frame(&self) -> &[u8] {
+    fn observe(&mut self) -> &[u8] {
         &self.frame
     }
 
-    fn save_state(&self) -> Vec<u8> {
+    fn obs_shape(&self) -> (usize, usize) {
+        (HEIGHT, WIDTH)
+    }
+
+    fn action_set(&self) -> &[u8] {
+        &ACTIONS
+    }
+
+    /// Each episode is one whole game: a ball that reached the bottom row ends it.
+    fn game_over(&self) -> bool {
+        self.ball_row == ROWS - 1
+    }
+
+    fn save_state(&self) -> Result<Vec<u8>, String> {
         let mut out = Vec::with_capacity(35);
         for w in self.rng.state() {
             out.extend_from_slice(&w.to_le_bytes());
         }
         out.extend([self.ball_row, self.ball_col, self.paddle].map(|x| x as u8));
-        out
+        Ok(out)
     }
 
     fn restore_state(&mut self, state: &[u8]) -> Result<(), String> {
@@ -142,15 +154,15 @@ mod tests {
                 };
                 let s = env.step(a);
                 if s.terminated {
-                    opt += s.reward;
+                    opt += s.reward as f64;
                     break;
                 }
             }
             env.reset();
             loop {
-                let s = env.step(rng.below(3) as usize);
+                let s = env.step(rng.below(3) as u8);
                 if s.terminated {
-                    rnd += s.reward;
+                    rnd += s.reward as f64;
                     break;
                 }
             }
@@ -162,8 +174,8 @@ mod tests {
 
     #[test]
     fn frame_shows_ball_and_paddle() {
-        let env = Catch::new(0);
-        let lit = env.frame().iter().filter(|&&p| p == 255).count();
+        let mut env = Catch::new(0);
+        let lit = env.observe().iter().filter(|&&p| p == 255).count();
         assert_eq!(lit, 2 * SCALE * SCALE);
     }
 }

@@ -5,8 +5,8 @@
 //! - [`replay`]: frame-deduplicating replay with n-step returns; [`vec_replay`]: one lane of
 //!   it per env, sampled as one buffer.
 //! - [`learner`]: the DQN update (target net, Double DQN, Huber/squared, Adam + global clipping).
-//! - [`trainer`]: the training loop over N [`trainer::Env`]s stepped together, and
-//!   [`evaluate`] (one batched forward for all envs).
+//! - [`trainer`]: the training loop over N [`Env`]s (the crate's one environment trait,
+//!   [`crate::rl_env`]) stepped together, and [`evaluate`] (one batched forward for all envs).
 //! - [`schedule`]: epsilon schedules. [`rng`]: the seeded RNG everything draws from.
 //! - [`checkpoint`]: atomic, checksummed save/load of a whole run.
 //! - [`web_weights`]: the compact file `qarcade export --web` writes for the browser.
@@ -71,5 +71,5 @@ pub use replay::{Batch, ReplayBuffer};
 pub use rng::Rng;
 pub use schedule::EpsilonSchedule;
 pub use scores::ScoreSummary;
-pub use trainer::{evaluate, Counters, Env, EnvStep, EpisodeEnd, Played, StepReport, Trainer};
+pub use trainer::{evaluate, Counters, Env, EpisodeEnd, Played, Step, StepReport, Trainer};
 pub use vec_replay::VecReplay;

@@ -24,34 +24,7 @@ use super::learner::{Learner, UpdateStats};
 use super::rng::Rng;
 use super::vec_replay::VecReplay;
 use crate::frame_stack::FrameStack;
-
-/// What one environment step reports. The new observation frame is read from [`Env::frame`].
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct EnvStep {
-    pub reward: f32,
-    /// The episode ended in a terminal state (no bootstrapping past it).
-    pub terminated: bool,
-    /// The episode was cut off (time limit); the last frame is still a bootstrap target.
-    pub truncated: bool,
-    /// Times the agent returned the ball during the step, in games with a ball and a paddle
-    /// (0 elsewhere): `reward.paddle_return` adds a learning bonus per return.
-    pub returns: u32,
-}
-
-/// An environment with a discrete action set and `u8` frames of the size the net expects
-/// (`NetConfig::frame_len`), e.g. 84x84 grayscale for Atari.
-pub trait Env: Send {
-    fn n_actions(&self) -> usize;
-    /// Starts a new episode; [`Env::frame`] then shows its first frame.
-    fn reset(&mut self);
-    fn step(&mut self, action: usize) -> EnvStep;
-    /// The current observation frame.
-    fn frame(&self) -> &[u8];
-    /// What it takes to continue from here exactly (for checkpoints).
-    fn save_state(&self) -> Vec<u8>;
-    /// Continues from a [`Env::save_state`]; an error (never a panic) for bytes it did not write.
-    fn restore_state(&mut self, state: &[u8]) -> Result<(), String>;
-}
+pub use crate::rl_env::{Env, Step};
 
 /// An episode that ended during a [`Trainer::step`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -171,8 +144,9 @@ impl<E: Env> Trainer<E> {
         for (i, (env, lane)) in self.envs.iter_mut().zip(&mut self.lanes).enumerate() {
             if !lane.in_episode {
                 env.reset();
-                lane.stack.reset(env.frame());
-                self.replay.start_episode(i, env.frame());
+                let first = env.observe();
+                lane.stack.reset(first);
+                self.replay.start_episode(i, first);
                 lane.in_episode = true;
                 lane.ret = 0.0;
                 lane.len = 0;
@@ -199,14 +173,14 @@ impl<E: Env> Trainer<E> {
             epsilon,
             ..StepReport::default()
         };
-        for (i, (s, env)) in steps.iter().zip(&self.envs).enumerate() {
+        for (i, (s, env)) in steps.iter().zip(&mut self.envs).enumerate() {
             let lane = &mut self.lanes[i];
             // What the agent learns from: the shaped reward plus the return bonus. The
             // episode's return (`lane.ret`) stays the game's own score.
-            let reward = self.cfg.reward.apply(s.reward) + self.cfg.reward.bonus(s.returns);
-            self.replay
-                .push(i, actions[i], reward, env.frame(), s.terminated);
-            lane.stack.push(env.frame());
+            let reward = self.cfg.reward.apply(s.reward as f32) + self.cfg.reward.bonus(s.returns);
+            let frame = env.observe();
+            self.replay.push(i, actions[i], reward, frame, s.terminated);
+            lane.stack.push(frame);
             lane.ret += s.reward as f64;
             lane.len += 1;
             lane.returns += s.returns as u64;
@@ -281,7 +255,7 @@ impl<E: Env> Trainer<E> {
             w.write_all(&lane.ret.to_le_bytes())?;
             w.write_all(&lane.len.to_le_bytes())?;
             w.write_all(lane.stack.stacked())?;
-            let state = env.save_state();
+            let state = env.save_state().map_err(std::io::Error::other)?;
             w.write_all(&(state.len() as u64).to_le_bytes())?;
             w.write_all(&state)?;
         }
@@ -328,17 +302,22 @@ impl<E: Env> Trainer<E> {
     /// Makes sure every running episode has a start in the replay (after resuming without a
     /// saved replay buffer: the episode goes on, its stored part begins at the current frame).
     pub fn restart_replay_episodes(&mut self) {
-        for (i, (lane, env)) in self.lanes.iter().zip(&self.envs).enumerate() {
+        for (i, (lane, env)) in self.lanes.iter().zip(&mut self.envs).enumerate() {
             if lane.in_episode {
-                self.replay.start_episode(i, env.frame());
+                self.replay.start_episode(i, env.observe());
             }
         }
     }
 }
 
-/// Steps `envs[i]` with `actions[i]`, on as many threads as there are cores (at most one per
-/// env). Each env owns its state, so the results do not depend on the thread count.
-pub fn step_all<E: Env>(envs: &mut [E], actions: &[usize]) -> Vec<EnvStep> {
+/// Steps `envs[i]` with agent action `actions[i]` (an index into its action set), on as many
+/// threads as there are cores (at most one per env). Each env owns its state, so the results
+/// do not depend on the thread count.
+pub fn step_all<E: Env>(envs: &mut [E], actions: &[usize]) -> Vec<Step> {
+    fn play<E: Env>(e: &mut E, a: usize) -> Step {
+        let id = e.action_set()[a];
+        e.step(id)
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(envs.len());
@@ -346,7 +325,7 @@ pub fn step_all<E: Env>(envs: &mut [E], actions: &[usize]) -> Vec<EnvStep> {
         return envs
             .iter_mut()
             .zip(actions)
-            .map(|(e, &a)| e.step(a))
+            .map(|(e, &a)| play(e, a))
             .collect();
     }
     let chunk = envs.len().div_ceil(threads);
@@ -358,7 +337,7 @@ pub fn step_all<E: Env>(envs: &mut [E], actions: &[usize]) -> Vec<EnvStep> {
                 s.spawn(move || {
                     es.iter_mut()
                         .zip(acts)
-                        .map(|(e, &a)| e.step(a))
+                        .map(|(e, &a)| play(e, a))
                         .collect::<Vec<_>>()
                 })
             })
@@ -371,7 +350,7 @@ pub fn step_all<E: Env>(envs: &mut [E], actions: &[usize]) -> Vec<EnvStep> {
 }
 
 /// One evaluation episode: its raw return, length in agent steps, and how the agent won its
-/// points, read from the ball returns (see [`EnvStep::returns`]).
+/// points, read from the ball returns (see [`Step::returns`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Played {
     pub score: f64,
@@ -400,7 +379,7 @@ pub fn evaluate<E: Env>(
         .map(|e| {
             e.reset();
             let mut s = FrameStack::new(net.frame_stack, net.frame_len());
-            s.reset(e.frame());
+            s.reset(e.observe());
             s
         })
         .collect();
@@ -424,13 +403,13 @@ pub fn evaluate<E: Env>(
         let steps = step_all(&mut refs, &actions);
         let mut still = Vec::with_capacity(playing.len());
         for (k, &i) in playing.iter().enumerate() {
-            stacks[i].push(refs[k].frame());
+            stacks[i].push(refs[k].observe());
             results[i].score += steps[k].reward as f64;
             results[i].length += 1;
             results[i].returns += steps[k].returns as u64;
             rally[i] += steps[k].returns as u64;
-            if steps[k].reward != 0.0 {
-                if steps[k].reward > 0.0 {
+            if steps[k].reward != 0 {
+                if steps[k].reward > 0 {
                     results[i].points_won += 1;
                     results[i].one_touch_wins += (rally[i] <= 1) as u64;
                 }
@@ -443,25 +422,4 @@ pub fn evaluate<E: Env>(
         playing = still;
     }
     results
-}
-
-impl<E: Env + ?Sized> Env for &mut E {
-    fn n_actions(&self) -> usize {
-        (**self).n_actions()
-    }
-    fn reset(&mut self) {
-        (**self).reset()
-    }
-    fn step(&mut self, action: usize) -> EnvStep {
-        (**self).step(action)
-    }
-    fn frame(&self) -> &[u8] {
-        (**self).frame()
-    }
-    fn save_state(&self) -> Vec<u8> {
-        (**self).save_state()
-    }
-    fn restore_state(&mut self, state: &[u8]) -> Result<(), String> {
-        (**self).restore_state(state)
-    }
 }

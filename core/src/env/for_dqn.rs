@@ -1,4 +1,4 @@
-//! The Atari pipeline as the DQN trainer's environment ([`crate::dqn::Env`]).
+//! The Atari pipeline as the environment the DQN trainer steps ([`crate::rl_env::Env`]).
 //!
 //! Each game (from power-on to game over) runs on a fresh [`AtariEnv`] seeded from the env's
 //! seed and the game's number, so a run is a pure function of its seed. The env keeps the
@@ -10,7 +10,8 @@ use super::atari::{AtariConfig, AtariEnv, EpisodeInfo, FireMode};
 use super::split_seed;
 use super::time_limit::DEFAULT_MAX_EPISODE_FRAMES;
 use crate::ale::AleError;
-use crate::dqn::{evaluate, EnvConfig, EnvStep, Learner, Rng, ScoreSummary};
+use crate::dqn::{evaluate, EnvConfig, Learner, Rng, ScoreSummary};
+use crate::rl_env::{Env, Step};
 use std::sync::Arc;
 
 /// Plays `games` whole games with `learner` the way every score qarcade reports is measured
@@ -120,11 +121,7 @@ impl DqnAtariEnv {
     }
 }
 
-impl crate::dqn::Env for DqnAtariEnv {
-    fn n_actions(&self) -> usize {
-        self.env.num_actions()
-    }
-
+impl Env for DqnAtariEnv {
     fn reset(&mut self) {
         if self.game_over {
             self.env = self.new_game(self.games);
@@ -136,27 +133,53 @@ impl crate::dqn::Env for DqnAtariEnv {
         self.log.push(RESET);
     }
 
-    fn step(&mut self, action: usize) -> EnvStep {
-        self.log.push(action as u8);
-        let t = self.env.step(action);
+    /// Plays `action` (an ALE id of the game's minimal set).
+    ///
+    /// # Panics
+    /// If `action` is not in [`Env::action_set`] (a caller's bug: agents pick from that set).
+    fn step(&mut self, action: u8) -> Step {
+        let index = action_index(self.env.action_set(), action);
+        self.log.push(index as u8);
+        let t = self.env.step(index);
         if let Some(info) = t.episode {
             self.game_over = true;
             self.finished = Some(info);
         }
-        EnvStep {
-            reward: t.reward as f32,
+        Step {
+            reward: t.reward,
             terminated: t.terminated,
             truncated: t.truncated,
             returns: t.returns,
         }
     }
 
-    fn frame(&self) -> &[u8] {
+    /// The newest 84×84 frame (the trainer's replay stores frames once and stacks them itself).
+    fn observe(&mut self) -> &[u8] {
         self.env.frame()
     }
 
-    fn save_state(&self) -> Vec<u8> {
-        encode_replay_state(self.games, self.game_over, &self.log)
+    fn obs_shape(&self) -> (usize, usize) {
+        (super::OBS_SIZE, super::OBS_SIZE)
+    }
+
+    fn action_set(&self) -> &[u8] {
+        self.env.action_set()
+    }
+
+    fn game_over(&self) -> bool {
+        self.game_over
+    }
+
+    fn lives(&self) -> i32 {
+        self.env.lives()
+    }
+
+    fn screen(&self) -> Option<&[u8]> {
+        self.env.screen()
+    }
+
+    fn save_state(&self) -> Result<Vec<u8>, String> {
+        Ok(encode_replay_state(self.games, self.game_over, &self.log))
     }
 
     fn restore_state(&mut self, state: &[u8]) -> Result<(), String> {
@@ -195,8 +218,20 @@ impl crate::dqn::Env for DqnAtariEnv {
     }
 }
 
-/// The log's mark for a reset (agent actions are indices below 18).
+/// The log's mark for a reset (agent actions are logged as indices below 18).
 const RESET: u8 = 255;
+
+/// Where ALE action `action` sits in the game's `action_set` (the index the logs and the
+/// pipeline's [`AtariEnv::step`] take).
+///
+/// # Panics
+/// If the set lacks it.
+pub(crate) fn action_index(action_set: &[u8], action: u8) -> usize {
+    action_set
+        .iter()
+        .position(|&a| a == action)
+        .unwrap_or_else(|| panic!("action {action} is not one of the game's {action_set:?}"))
+}
 
 /// The saved state of an env that restores by replaying its running game's inputs: games
 /// started, whether the last one ended, and the running game's input log.

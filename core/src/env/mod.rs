@@ -18,9 +18,10 @@
 //! then, outside the [`Env`] chain, [`FrameStack`]. [`AtariEnv`] wires
 //! them together for the trainer, and [`VecEnv`] steps many on threads.
 //!
-//! Every layer implements [`Env`]: actions are ALE action ids (`u8`, see
-//! [`crate::ale::action`]); observations are row-major grayscale images pulled with
-//! [`Env::observe`], so the layers below the frame skip never copy a screen they will not use.
+//! Every layer implements the crate's one environment trait, [`Env`] (from
+//! [`crate::rl_env`]): actions are ALE action ids (`u8`, see [`crate::ale::action`]);
+//! observations are row-major grayscale images pulled with [`Env::observe`], so the layers
+//! below the frame skip never copy a screen they will not use.
 
 /// Writes the [`Env`] methods a wrapper hands straight to `self.inner` (most wrappers change
 /// one or two behaviours and pass the rest through).
@@ -50,6 +51,7 @@ pub mod time_limit;
 pub mod vector;
 
 pub use crate::frame_stack::FrameStack;
+pub use crate::rl_env::{Env, Step};
 pub use atari::{AtariConfig, AtariEnv, EpisodeInfo, FireMode, Transition};
 pub use episodic_life::EpisodicLife;
 pub use fire_reset::FireReset;
@@ -66,82 +68,6 @@ pub use vector::VecEnv;
 pub const OBS_SIZE: usize = 84;
 /// Pixels in one preprocessed frame (84 × 84).
 pub const FRAME_LEN: usize = OBS_SIZE * OBS_SIZE;
-
-/// What one [`Env::step`] reports.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Step {
-    /// The game's reward over the step (summed over skipped frames; not clipped).
-    pub reward: i32,
-    /// The episode ended inside the game (game over; for [`EpisodicLife`], a lost life).
-    pub terminated: bool,
-    /// The episode was cut short from outside (frame limit).
-    pub truncated: bool,
-    /// Times the agent's paddle returned the ball during the step (Pong, from the RAM: see
-    /// [`crate::ale::pong_returns`]; 0 in other games). Feeds `reward.paddle_return`.
-    pub returns: u32,
-}
-
-impl Step {
-    /// Whether the episode is over for either reason.
-    pub fn done(&self) -> bool {
-        self.terminated || self.truncated
-    }
-}
-
-/// One layer of the preprocessing pipeline: a game, or a wrapper around one.
-///
-/// The contract is gymnasium's: after a step that is [`Step::done`], call
-/// [`Env::reset`] before stepping again.
-pub trait Env: Send {
-    /// Starts a new episode.
-    fn reset(&mut self);
-    /// Plays one action (an ALE action id).
-    fn step(&mut self, action: u8) -> Step;
-    /// The current observation, row-major, [`Env::obs_shape`] pixels. May compute it
-    /// (hence `&mut`); call it once per step.
-    fn observe(&mut self) -> &[u8];
-    /// `(height, width)` of [`Env::observe`].
-    fn obs_shape(&self) -> (usize, usize);
-    /// Lives left in the game (0 for games without lives).
-    fn lives(&self) -> i32;
-    /// The game's minimal action set (ALE ids); agent action `i` means `action_set()[i]`.
-    fn action_set(&self) -> &[u8];
-    /// Whether the game itself is over (not only the agent's episode): lets
-    /// [`EpisodicLife`] and episode statistics tell a lost life from a real end.
-    fn game_over(&self) -> bool;
-    /// The game's current screen as TIA colour values (160×210, ALE's `getScreen`), for
-    /// videos of the agent; `None` for games that are not Atari screens.
-    fn screen(&self) -> Option<&[u8]> {
-        None
-    }
-}
-
-impl<E: Env + ?Sized> Env for Box<E> {
-    fn reset(&mut self) {
-        (**self).reset()
-    }
-    fn step(&mut self, action: u8) -> Step {
-        (**self).step(action)
-    }
-    fn observe(&mut self) -> &[u8] {
-        (**self).observe()
-    }
-    fn obs_shape(&self) -> (usize, usize) {
-        (**self).obs_shape()
-    }
-    fn lives(&self) -> i32 {
-        (**self).lives()
-    }
-    fn action_set(&self) -> &[u8] {
-        (**self).action_set()
-    }
-    fn game_over(&self) -> bool {
-        (**self).game_over()
-    }
-    fn screen(&self) -> Option<&[u8]> {
-        (**self).screen()
-    }
-}
 
 /// SplitMix64: derives independent seeds (no-op RNG, sticky-action RNG, each env of a
 /// vector) from one user seed, so nearby seeds give unrelated streams.
