@@ -6,7 +6,7 @@
 
 use qarcade_core::ale::action::FIRE;
 use qarcade_core::ale::{Ale, AleConfig};
-use qarcade_core::env::{AtariConfig, AtariEnv, Transition, VecEnv};
+use qarcade_core::env::{AtariConfig, AtariEnv, EpisodeInfo, Step, VecEnv};
 use std::time::Instant;
 
 fn rom(name: &str) -> Option<Vec<u8>> {
@@ -26,8 +26,12 @@ fn actions(seed: u64, n: usize) -> impl FnMut() -> usize {
     }
 }
 
-/// Plays `steps` steps, resetting as needed; returns transitions and a digest of frames.
-fn play(env: &mut AtariEnv, seed: u64, steps: usize) -> (Vec<Transition>, Vec<u64>) {
+/// What one step showed: its report and the game it finished, if any.
+type Record = (Step, Option<EpisodeInfo>);
+
+/// Plays `steps` steps, resetting as needed; returns each step's record and a digest of
+/// frames.
+fn play(env: &mut AtariEnv, seed: u64, steps: usize) -> (Vec<Record>, Vec<u64>) {
     let mut next = actions(seed, env.num_actions());
     let mut ts = Vec::new();
     let mut digests = Vec::new();
@@ -39,7 +43,7 @@ fn play(env: &mut AtariEnv, seed: u64, steps: usize) -> (Vec<Transition>, Vec<u6
                 .iter()
                 .fold(0u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3)),
         );
-        ts.push(t);
+        ts.push((t, env.finished_game()));
         if t.done() {
             env.reset();
         }
@@ -76,7 +80,7 @@ fn breakout_loses_lives_as_terminals_and_reports_whole_games() {
         let t = env.step(next());
         score += t.reward as i64;
         steps += 1;
-        if let Some(info) = t.episode {
+        if let Some(info) = env.finished_game() {
             assert!(t.terminated);
             break info;
         }

@@ -251,7 +251,7 @@ fn episode_info_covers_the_whole_game_across_lives() {
     let info = loop {
         let t = env.step(0);
         steps += 1;
-        if let Some(info) = t.episode {
+        if let Some(info) = env.finished_game() {
             break info;
         }
         if t.done() {
@@ -279,7 +279,7 @@ fn truncation_is_reported_with_episode_info() {
     env.step(0);
     let t = env.step(0);
     assert!(t.truncated && !t.terminated);
-    assert_eq!(t.episode.unwrap().length, 3);
+    assert_eq!(env.finished_game().unwrap().length, 3);
 }
 
 #[test]
@@ -324,7 +324,8 @@ fn vector_env_is_deterministic_and_auto_resets() {
                 let obs = one.obs(i);
                 assert!(obs.chunks(84 * 84).all(|s| s == one.frame(i)));
             }
-            ended += t.episode.is_some() as usize;
+            assert_eq!(one.finished_game(i), many.finished_game(i));
+            ended += one.finished_game(i).is_some() as usize;
         }
     }
     assert!(ended >= 5, "every env finished a game ({ended})");

@@ -14,7 +14,7 @@ use super::player::NOOP;
 use crate::ale::pong_versus::{ball, ServeRule, Side, VERSUS_MODE};
 use crate::ale::{roms, Ale, AleError};
 use crate::env::{
-    pass_through, AleFrames, AreaResize, AtariConfig, AtariEnv, Env, FrameStack, Step, Transition,
+    pass_through, AleFrames, AreaResize, AtariConfig, AtariEnv, Env, EpisodeInfo, FrameStack, Step,
     FRAME_LEN,
 };
 
@@ -223,8 +223,9 @@ impl Arena {
     }
 
     /// One agent step: A plays action index `a`, B plays `b` (both indices into Pong's
-    /// minimal actions). The transition is B's (reward +1 for B's point, -1 for A's).
-    pub fn step(&mut self, a: usize, b: usize) -> Transition {
+    /// minimal actions). The step is B's (reward +1 for B's point, -1 for A's); when it ended
+    /// the game, [`Arena::finished_game`] holds B's score and length.
+    pub fn step(&mut self, a: usize, b: usize) -> Step {
         lock(&self.table).a_action = self.env.action_set()[a];
         let t = self.env.step(b);
         if let Some(m) = &mut self.masked {
@@ -234,6 +235,11 @@ impl Arena {
             lock(&self.table).a_action = self.env.action_set()[NOOP];
         }
         t
+    }
+
+    /// The game that ended on the last [`Arena::step`], as B played it.
+    pub fn finished_game(&self) -> Option<EpisodeInfo> {
+        self.env.finished_game()
     }
 
     /// The stacked observation both players see.

@@ -118,20 +118,15 @@ impl Env for AttackEnv {
         let action = action_index(self.arena.action_set(), action);
         let victim = self.victim_action();
         self.log.extend([victim as u8, action as u8]);
-        let t = self.arena.step(victim, action);
-        if let Some(info) = t.episode {
+        let step = self.arena.step(victim, action);
+        if let Some(info) = self.arena.finished_game() {
             self.game_over = true;
             self.finished = Some(FinishedGame {
                 info,
                 stats: self.arena.stats(),
             });
         }
-        Step {
-            reward: t.reward,
-            terminated: t.terminated,
-            truncated: t.truncated,
-            returns: t.returns,
-        }
+        step
     }
 
     /// The newest 84×84 frame.

@@ -5,7 +5,7 @@ use super::noop_reset::DEFAULT_NOOP_MAX;
 use super::time_limit::DEFAULT_MAX_EPISODE_FRAMES;
 use super::{
     split_seed, AleFrames, Env, EpisodicLife, FireReset, FrameStack, MaxAndSkip, NoopReset, Resize,
-    Tap, TimeLimit, FRAME_LEN, OBS_SIZE,
+    Step, Tap, TimeLimit, FRAME_LEN, OBS_SIZE,
 };
 use crate::ale::{Ale, AleConfig, AleError};
 use crate::frame_stack::DEFAULT_FRAME_STACK;
@@ -111,32 +111,6 @@ pub struct EpisodeInfo {
     pub returns: u32,
 }
 
-/// What one [`AtariEnv::step`] reports. The new observation is read from the env
-/// ([`AtariEnv::frame`], [`AtariEnv::obs`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Transition {
-    /// The game's reward over the step, unclipped. The learner clips it where it learns
-    /// from it (`dqn::RewardShaping`, the one place rewards are clipped).
-    pub reward: i32,
-    /// The agent's episode ended inside the game: a lost life (with episodic life) or
-    /// game over. Do not bootstrap from the next state.
-    pub terminated: bool,
-    /// The episode hit the frame limit. (Bootstrapping is still right in principle.)
-    pub truncated: bool,
-    /// Times the agent's paddle returned the ball during the step (Pong; 0 elsewhere).
-    pub returns: u32,
-    /// `Some` when the game itself ended on this step (game over or truncation, not a
-    /// lost life): its score and length.
-    pub episode: Option<EpisodeInfo>,
-}
-
-impl Transition {
-    /// Whether the env must be reset before the next step.
-    pub fn done(&self) -> bool {
-        self.terminated || self.truncated
-    }
-}
-
 /// An Atari game behind the full preprocessing pipeline: 84×84 grayscale frames, skip 4
 /// with max-pool, no-op starts, episodic life, FIRE reset, frame stack. Rewards are the
 /// game's own (the learner clips them).
@@ -158,6 +132,8 @@ pub struct AtariEnv {
     score: i64,
     length: u32,
     returns: u32,
+    /// The game that ended on the last step, until the next step or reset.
+    finished: Option<EpisodeInfo>,
 }
 
 impl AtariEnv {
@@ -232,6 +208,7 @@ impl AtariEnv {
             score: 0,
             length: 0,
             returns: 0,
+            finished: None,
         }
     }
 
@@ -249,6 +226,7 @@ impl AtariEnv {
     /// on — and returns the stacked observation.
     pub fn reset(&mut self) -> &[u8] {
         self.chain.reset();
+        self.finished = None;
         if self.game_ended {
             self.score = 0;
             self.length = 0;
@@ -260,9 +238,11 @@ impl AtariEnv {
         self.stack.stacked()
     }
 
-    /// Plays agent action `action` (an index into [`AtariEnv::action_set`]).
+    /// Plays agent action `action` (an index into [`AtariEnv::action_set`]) and reports
+    /// the step as every env does; when it ended the game (game over or truncation, not a
+    /// lost life), [`AtariEnv::finished_game`] holds the game's score and length.
     /// Panics if the episode ended and [`AtariEnv::reset`] was not called.
-    pub fn step(&mut self, action: usize) -> Transition {
+    pub fn step(&mut self, action: usize) -> Step {
         assert!(
             !self.needs_reset,
             "AtariEnv::step after the episode ended: reset first"
@@ -273,20 +253,19 @@ impl AtariEnv {
         self.length += 1;
         self.returns += s.returns;
         self.needs_reset = s.done();
-        let game_ended = s.truncated || self.chain.game_over();
-        let episode = game_ended.then_some(EpisodeInfo {
+        self.game_ended = s.truncated || self.chain.game_over();
+        self.finished = self.game_ended.then_some(EpisodeInfo {
             score: self.score,
             length: self.length,
             returns: self.returns,
         });
-        self.game_ended = game_ended;
-        Transition {
-            reward: s.reward,
-            terminated: s.terminated,
-            truncated: s.truncated,
-            returns: s.returns,
-            episode,
-        }
+        s
+    }
+
+    /// The game that ended on the last [`AtariEnv::step`] (its score, length and returns
+    /// over all lives); `None` after any other step and after a reset.
+    pub fn finished_game(&self) -> Option<EpisodeInfo> {
+        self.finished
     }
 
     /// The newest 84×84 frame (row-major).

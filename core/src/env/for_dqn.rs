@@ -140,17 +140,12 @@ impl Env for DqnAtariEnv {
     fn step(&mut self, action: u8) -> Step {
         let index = action_index(self.env.action_set(), action);
         self.log.push(index as u8);
-        let t = self.env.step(index);
-        if let Some(info) = t.episode {
+        let step = self.env.step(index);
+        if let Some(info) = self.env.finished_game() {
             self.game_over = true;
             self.finished = Some(info);
         }
-        Step {
-            reward: t.reward,
-            terminated: t.terminated,
-            truncated: t.truncated,
-            returns: t.returns,
-        }
+        step
     }
 
     /// The newest 84×84 frame (the trainer's replay stores frames once and stacks them itself).
@@ -205,9 +200,8 @@ impl Env for DqnAtariEnv {
             } else if needs_reset || x as usize >= env.num_actions() {
                 return bad("inputs that do not fit the game");
             } else {
-                let t = env.step(x as usize);
-                needs_reset = t.done();
-                if t.episode.is_some() {
+                needs_reset = env.step(x as usize).done();
+                if env.finished_game().is_some() {
                     return bad("the game ended before the saved point");
                 }
             }

@@ -52,7 +52,7 @@ pub mod vector;
 
 pub use crate::frame_stack::FrameStack;
 pub use crate::rl_env::{Env, Step};
-pub use atari::{AtariConfig, AtariEnv, EpisodeInfo, FireMode, Transition};
+pub use atari::{AtariConfig, AtariEnv, EpisodeInfo, FireMode};
 pub use episodic_life::EpisodicLife;
 pub use fire_reset::FireReset;
 pub use frames::AleFrames;

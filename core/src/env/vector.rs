@@ -1,15 +1,16 @@
 //! [`VecEnv`]: N [`AtariEnv`]s stepped together on threads, with auto-reset.
 
-use super::{split_seed, AtariConfig, AtariEnv, Transition, FRAME_LEN};
+use super::{split_seed, AtariConfig, AtariEnv, EpisodeInfo, Step, FRAME_LEN};
 use crate::ale::AleError;
 
 /// N independent envs stepped in parallel (scoped std threads, each stepping a contiguous
 /// block of envs). Each env owns its emulator and seed and nothing is shared, so results
 /// are the same whatever the thread count or scheduling.
 ///
-/// Auto-reset: when a step ends an env's episode ([`Transition::done`]), the env is reset
+/// Auto-reset: when a step ends an env's episode ([`Step::done`]), the env is reset
 /// at once, inside the same parallel step. Then:
-/// - the step's [`Transition`] (with `episode` info if the game ended) is as reported;
+/// - the step's [`Step`] is as reported, and [`VecEnv::finished_game`] holds the game's
+///   summary if the game ended;
 /// - [`VecEnv::final_frame`] holds the episode's last frame (the one the step produced);
 /// - [`VecEnv::frame`] / [`VecEnv::obs`] already show the new episode's first frame.
 ///
@@ -18,7 +19,8 @@ use crate::ale::AleError;
 /// start of a new episode.
 pub struct VecEnv {
     envs: Vec<AtariEnv>,
-    transitions: Vec<Transition>,
+    steps: Vec<Step>,
+    finished: Vec<Option<EpisodeInfo>>,
     final_frames: Vec<Vec<u8>>,
     threads: usize,
 }
@@ -40,7 +42,8 @@ impl VecEnv {
         let n = envs.len();
         let mut v = VecEnv {
             envs,
-            transitions: vec![Transition::default(); n],
+            steps: vec![Step::default(); n],
+            finished: vec![None; n],
             final_frames: vec![vec![0; FRAME_LEN]; n],
             threads: threads.min(n),
         };
@@ -75,33 +78,39 @@ impl VecEnv {
     }
 
     /// Steps env `i` with `actions[i]` for all `i`, in parallel; auto-resets envs whose
-    /// episode ended. Returns the transitions, in env order.
-    pub fn step(&mut self, actions: &[usize]) -> &[Transition] {
+    /// episode ended. Returns the steps, in env order.
+    pub fn step(&mut self, actions: &[usize]) -> &[Step] {
         assert_eq!(actions.len(), self.envs.len(), "one action per env");
         let chunk = self.envs.len().div_ceil(self.threads);
         let work = self
             .envs
             .chunks_mut(chunk)
-            .zip(self.transitions.chunks_mut(chunk))
+            .zip(self.steps.chunks_mut(chunk))
+            .zip(self.finished.chunks_mut(chunk))
             .zip(self.final_frames.chunks_mut(chunk))
             .zip(actions.chunks(chunk));
         if self.threads == 1 {
-            for (((envs, ts), finals), acts) in work {
-                step_block(envs, ts, finals, acts);
+            for ((((envs, steps), games), finals), acts) in work {
+                step_block(envs, steps, games, finals, acts);
             }
         } else {
             std::thread::scope(|s| {
-                for (((envs, ts), finals), acts) in work {
-                    s.spawn(move || step_block(envs, ts, finals, acts));
+                for ((((envs, steps), games), finals), acts) in work {
+                    s.spawn(move || step_block(envs, steps, games, finals, acts));
                 }
             });
         }
-        &self.transitions
+        &self.steps
     }
 
-    /// The latest transitions (as returned by the last [`VecEnv::step`]).
-    pub fn transitions(&self) -> &[Transition] {
-        &self.transitions
+    /// The latest steps (as returned by the last [`VecEnv::step`]).
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Env `i`'s game that ended on the last step (score, length, returns), if it did.
+    pub fn finished_game(&self, i: usize) -> Option<EpisodeInfo> {
+        self.finished[i]
     }
 
     /// Env `i`'s newest 84×84 frame (after an auto-reset: the new episode's first).
@@ -115,7 +124,7 @@ impl VecEnv {
     }
 
     /// Env `i`'s last frame of the episode that ended on the last step (meaningful only
-    /// when that step's transition is done).
+    /// when that step is done).
     pub fn final_frame(&self, i: usize) -> &[u8] {
         &self.final_frames[i]
     }
@@ -137,13 +146,16 @@ impl VecEnv {
 /// One thread's share of a vector step.
 fn step_block(
     envs: &mut [AtariEnv],
-    transitions: &mut [Transition],
+    steps: &mut [Step],
+    games: &mut [Option<EpisodeInfo>],
     finals: &mut [Vec<u8>],
     actions: &[usize],
 ) {
-    for (((env, t), fin), &a) in envs.iter_mut().zip(transitions).zip(finals).zip(actions) {
-        *t = env.step(a);
-        if t.done() {
+    let lanes = envs.iter_mut().zip(steps).zip(games).zip(finals);
+    for ((((env, step), game), fin), &a) in lanes.zip(actions) {
+        *step = env.step(a);
+        *game = env.finished_game();
+        if step.done() {
             fin.copy_from_slice(env.frame());
             env.reset();
         }
