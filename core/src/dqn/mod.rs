@@ -40,8 +40,9 @@
 //!
 //! The convolutions run as patch gathers + large matrix products in channels-last layout (see
 //! [`model`]), the bootstrap forward runs concurrently with the online forward, and the Adam
-//! update is one fused pass on the host: 1.1-1.3x PyTorch's CPU train-step speed
-//! (`qarcade bench train-step`), from 0.34x with Burn's `conv2d` and optimizer.
+//! update is one fused pass on the host: 1.07-1.31x PyTorch 2.15's CPU train-step speed
+//! (four runs of `qarcade bench train-step`, 2 threads each side), from 0.34x with Burn's
+//! `conv2d` and optimizer.
 
 pub mod adam;
 pub mod bench;
