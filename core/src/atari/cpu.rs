@@ -633,11 +633,6 @@ impl Cpu {
 
     // ---------------------------------------------------------------- execution
 
-    /// Executes one instruction. Returns false if the CPU is jammed (nothing executed).
-    ///
-    /// A jamming opcode is fetched (PC moves past it) and its 2 base cycles are counted;
-    /// that step returns true with [`Cpu::jammed`] now set, and every later step returns false
-    /// without touching memory.
     /// Runs up to `max` instructions, stopping early after an instruction for which
     /// `stop(mem)` is true (the way Stella's `execute(25000)` stops when the TIA sets the
     /// processor's stop bit during an instruction), or when the CPU is (or becomes) jammed.
@@ -658,6 +653,12 @@ impl Cpu {
         n
     }
 
+    /// Executes one instruction. Returns false if the CPU is jammed (nothing executed).
+    ///
+    /// A jamming opcode is fetched (PC moves past it) and its 2 base cycles are counted;
+    /// that step returns true with [`Cpu::jammed`] now set, and every later step returns false
+    /// without touching memory.
+    ///
     /// Force-inlined so a caller's loop around it compiles into one tight dispatch loop
     /// (about twice as fast as an out-of-line call); call it from a single hot loop, or use
     /// [`Cpu::run`].

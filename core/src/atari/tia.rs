@@ -186,9 +186,9 @@ pub struct Tia {
     /// a write at a bus cycle with `cycles & 3 == k`, at `k`: fixed for the frame wherever
     /// the fast paths apply (set by [`Tia::refresh_frame_timing`]).
     pf_delay_by_cycle: [i32; 4],
-    /// Drawing deferred by accesses that change nothing drawn: Stella draws up to every
-    /// access, but drawing later in one go gives the same pixels (see `defer_update`).
-    /// Where the deferred drawing goes up to; [`NOT_DEFERRED`] when nothing is deferred
+    /// Drawing deferred by accesses that change nothing drawn (Stella draws up to every
+    /// access, but drawing later in one go gives the same pixels: see `defer_update`): where
+    /// the deferred drawing goes up to; [`NOT_DEFERRED`] when nothing is deferred
     /// (a clock so early that drawing up to it would draw nothing anyway).
     deferred_clock: i32,
 

@@ -282,12 +282,12 @@ impl AtariEnv {
         self.stack.depth()
     }
 
-    /// Lives left in the game.
     /// The game's current screen (TIA colour values, 160×210), for videos.
     pub fn screen(&self) -> Option<&[u8]> {
         self.chain.screen()
     }
 
+    /// Lives left in the game.
     pub fn lives(&self) -> i32 {
         self.chain.lives()
     }

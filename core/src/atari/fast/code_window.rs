@@ -137,9 +137,6 @@ impl Memory for CodeWindow<'_, '_> {
         self.fast.jam()
     }
 
-    /// Operand words are only fetched right after the opcode: bytes 1 and 2 of the window
-    /// (a constant shift, where working the place out from the address left runtime
-    /// arithmetic in the compiled loop).
     /// A pointer in the RIOT's RAM (`p` at least 0x80, and not 0xFF, whose high byte
     /// lies at 0x100, in the TIA) is read at once: RAM reads have no side effects.
     #[inline(always)]
@@ -157,6 +154,9 @@ impl Memory for CodeWindow<'_, '_> {
         }
     }
 
+    /// Operand words are only fetched right after the opcode: bytes 1 and 2 of the window
+    /// (a constant shift, where working the place out from the address left runtime
+    /// arithmetic in the compiled loop).
     #[inline(always)]
     fn read_code_word(&mut self, addr: u16) -> u16 {
         debug_assert_eq!(addr, self.pc.wrapping_add(1));
