@@ -132,8 +132,6 @@ pub struct AtariEnv {
     score: i64,
     length: u32,
     returns: u32,
-    /// The game that ended on the last step, until the next step or reset.
-    finished: Option<EpisodeInfo>,
 }
 
 impl AtariEnv {
@@ -208,7 +206,6 @@ impl AtariEnv {
             score: 0,
             length: 0,
             returns: 0,
-            finished: None,
         }
     }
 
@@ -226,7 +223,6 @@ impl AtariEnv {
     /// on — and returns the stacked observation.
     pub fn reset(&mut self) -> &[u8] {
         self.chain.reset();
-        self.finished = None;
         if self.game_ended {
             self.score = 0;
             self.length = 0;
@@ -254,18 +250,18 @@ impl AtariEnv {
         self.returns += s.returns;
         self.needs_reset = s.done();
         self.game_ended = s.truncated || self.chain.game_over();
-        self.finished = self.game_ended.then_some(EpisodeInfo {
-            score: self.score,
-            length: self.length,
-            returns: self.returns,
-        });
         s
     }
 
     /// The game that ended on the last [`AtariEnv::step`] (its score, length and returns
     /// over all lives); `None` after any other step and after a reset.
     pub fn finished_game(&self) -> Option<EpisodeInfo> {
-        self.finished
+        // A game ended and not yet reset (a new env has played nothing: length 0).
+        (self.game_ended && self.length > 0).then_some(EpisodeInfo {
+            score: self.score,
+            length: self.length,
+            returns: self.returns,
+        })
     }
 
     /// The newest 84×84 frame (row-major).
